@@ -1,0 +1,1 @@
+"""Authentication: HTTP Basic with till credentials and OAuth bearer tokens."""

@@ -1,0 +1,1 @@
+"""Customers: profiles per source account, identifiers, channels, lookups and merges."""

@@ -1,0 +1,77 @@
+"""Finding customers: by id (following merges) and by identifier in a source or in all of them."""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+
+from patron.customers import repository
+from patron.customers.identifiers import CARD_EXTERNAL_ID, canonical_lookup_name, lookup_value
+from patron.customers.models import Customer
+from patron.customers.sources import SourceAccount, resolve_source_account
+from patron.errors import Invalid, NotFound
+from patron.orgs.config import OrgConfig
+
+NOT_FOUND = 8015
+NOT_IN_SOURCE = 8065
+INVALID_IDENTIFIER = 8013
+MERGED = 8069
+NOT_FOUND_MESSAGE = "Customer not found for the given identifiers"
+
+
+def get_customer(session: Session, org_id: int, customer_id: int) -> Customer:
+    """Return the org's customer; a merged customer answers 8069 naming the survivor."""
+    customer = repository.get_customer(session, org_id, customer_id)
+    if customer is None:
+        raise NotFound(NOT_FOUND, NOT_FOUND_MESSAGE)
+    if customer.merged_into_id is not None:
+        survivor = follow_merges(session, org_id, customer)
+        raise NotFound(MERGED, f"The customer is merged into another account: {survivor.id}")
+    return customer
+
+
+def follow_merges(session: Session, org_id: int, customer: Customer) -> Customer:
+    """Return the customer that ``customer`` was (transitively) merged into."""
+    seen = {customer.id}
+    while customer.merged_into_id is not None:
+        survivor = repository.get_customer(session, org_id, customer.merged_into_id)
+        if survivor is None or survivor.id in seen:
+            break
+        seen.add(survivor.id)
+        customer = survivor
+    return customer
+
+
+def resolve_identifier(
+    session: Session,
+    org: OrgConfig,
+    source: str | None,
+    account_id: str | None,
+    identifier_name: str | None,
+    identifier_value: str | None,
+) -> tuple[Customer, SourceAccount | None]:
+    """Find the customer holding an identifier; merged customers resolve to their survivor."""
+    name = canonical_lookup_name(identifier_name)
+    if name is None:
+        raise Invalid(INVALID_IDENTIFIER, f"Customer identifier is invalid: identifierName {identifier_name!r}")
+    if not identifier_value or not identifier_value.strip():
+        raise Invalid(INVALID_IDENTIFIER, "Customer identifier is invalid: identifierValue is required")
+    where = resolve_source_account(org, source, account_id, allow_all=True)
+    value = lookup_value(name, identifier_value, org.default_region)
+    customer_id: int | None = None
+    if where is not None and name != CARD_EXTERNAL_ID:
+        found = repository.find_identifier(session, org.id, where.source, where.account_id, name, value)
+        customer_id = found.customer_id if found else None
+    if customer_id is None:
+        identity = repository.get_identity(session, org.id, name, value)
+        if identity is None:
+            raise NotFound(NOT_FOUND, NOT_FOUND_MESSAGE)
+        if where is not None and (
+            name != CARD_EXTERNAL_ID
+            or repository.find_profile(session, identity.customer_id, where.source, where.account_id) is None
+        ):
+            raise NotFound(NOT_IN_SOURCE, f"No customer found in the given source ({where.source}) with the given identifier")
+        customer_id = identity.customer_id
+    customer = repository.get_customer(session, org.id, customer_id)
+    if customer is None:
+        raise NotFound(NOT_FOUND, NOT_FOUND_MESSAGE)
+    return follow_merges(session, org.id, customer), where

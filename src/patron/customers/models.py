@@ -1,0 +1,117 @@
+"""Tables of the customers domain."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import BigInteger, Boolean, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from patron.db import Base, BigId, JsonDoc, UTCDateTime
+
+
+class Customer(Base):
+    """One person of an org, seen through one profile per source account."""
+
+    __tablename__ = "customers"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    org_id: Mapped[int] = mapped_column(ForeignKey("orgs.id", ondelete="CASCADE"), index=True)
+    loyalty_type: Mapped[str] = mapped_column(String(16))
+    status_label: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    extended_fields: Mapped[dict[str, Any]] = mapped_column(JsonDoc, default=dict)
+    associated_with: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    merged_into_id: Mapped[int | None] = mapped_column(
+        BigInteger, ForeignKey("customers.id"), nullable=True, index=True
+    )
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    created_by: Mapped[int] = mapped_column(BigInteger)
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    updated_by: Mapped[int] = mapped_column(BigInteger)
+
+
+class Profile(Base):
+    """The customer as one source account knows it."""
+
+    __tablename__ = "profiles"
+    __table_args__ = (UniqueConstraint("customer_id", "source", "account_id"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    org_id: Mapped[int] = mapped_column(Integer)
+    customer_id: Mapped[int] = mapped_column(
+        ForeignKey("customers.id", ondelete="CASCADE"), index=True
+    )
+    source: Mapped[str] = mapped_column(String(16))
+    account_id: Mapped[str] = mapped_column(String(64), default="")
+    first_name: Mapped[str] = mapped_column(String(200), default="")
+    last_name: Mapped[str] = mapped_column(String(200), default="")
+    fields: Mapped[dict[str, Any]] = mapped_column(JsonDoc, default=dict)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    created_by: Mapped[int] = mapped_column(BigInteger)
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    updated_by: Mapped[int] = mapped_column(BigInteger)
+
+
+class Identifier(Base):
+    """An identifier of a profile; (org, source, account, type, value) is unique."""
+
+    __tablename__ = "identifiers"
+    __table_args__ = (
+        UniqueConstraint(
+            "org_id", "source", "account_id", "type", "value", name="uq_identifiers_source_value"
+        ),
+        Index("ix_identifiers_org_type_value", "org_id", "type", "value"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    org_id: Mapped[int] = mapped_column(Integer)
+    customer_id: Mapped[int] = mapped_column(
+        ForeignKey("customers.id", ondelete="CASCADE"), index=True
+    )
+    profile_id: Mapped[int] = mapped_column(
+        ForeignKey("profiles.id", ondelete="CASCADE"), index=True
+    )
+    source: Mapped[str] = mapped_column(String(16))
+    account_id: Mapped[str] = mapped_column(String(64), default="")
+    type: Mapped[str] = mapped_column(String(32))
+    value: Mapped[str] = mapped_column(String(255))
+    attrs: Mapped[dict[str, Any] | None] = mapped_column(JsonDoc, nullable=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+
+
+class Identity(Base):
+    """Which customer an identifier value belongs to, across all sources of the org.
+
+    One row per (org, type, value): two customers can never hold the same identifier in
+    different sources, so concurrent registrations cannot split one person in two.
+    """
+
+    __tablename__ = "identities"
+
+    org_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    type: Mapped[str] = mapped_column(String(32), primary_key=True)
+    value: Mapped[str] = mapped_column(String(255), primary_key=True)
+    customer_id: Mapped[int] = mapped_column(
+        ForeignKey("customers.id", ondelete="CASCADE"), index=True
+    )
+
+
+class CommChannel(Base):
+    """A communication channel of a profile (mobile, email, mobilePush…)."""
+
+    __tablename__ = "comm_channels"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    customer_id: Mapped[int] = mapped_column(
+        ForeignKey("customers.id", ondelete="CASCADE"), index=True
+    )
+    profile_id: Mapped[int] = mapped_column(
+        ForeignKey("profiles.id", ondelete="CASCADE"), index=True
+    )
+    type: Mapped[str] = mapped_column(String(32))
+    value: Mapped[str] = mapped_column(String(255))
+    is_primary: Mapped[bool] = mapped_column(Boolean, default=False)
+    is_verified: Mapped[bool] = mapped_column(Boolean, default=False)
+    meta: Mapped[dict[str, Any]] = mapped_column(JsonDoc, default=dict)
+    attributes: Mapped[dict[str, Any]] = mapped_column(JsonDoc, default=dict)

@@ -1,0 +1,237 @@
+"""Registering customers: identity resolution across sources, written with its event."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from patron.auth.principal import Principal
+from patron.customers import repository
+from patron.customers.drafts import ProfileDraft, prepare_profile
+from patron.customers.events import profile_event_data
+from patron.customers.fields import clean_extended_fields
+from patron.customers.identifiers import PRIMARY_CANDIDATES
+from patron.customers.models import CommChannel, Customer, Identifier, Identity, Profile
+from patron.customers.schemas import RegisterCustomerIn
+from patron.errors import Conflict, Invalid, Notice
+from patron.events.catalogue import EventName
+from patron.events.outbox import record_event
+from patron.kit import clock
+
+LOYALTY_TYPES = ("loyalty", "non_loyalty")
+COMBINED_WARNING = Notice(8050, "Same Customer found in other sources,Combining")
+NO_DEFAULT_LABEL = Notice(8107, "No default status label is set for the org")
+ATTEMPTS = 3
+
+TAKEN_IN_SOURCE = {
+    "mobile": (1032, "A customer already exists with the same mobile number"),
+    "externalId": (1033, "A customer already exists with the same external id"),
+    "email": (1016, "Unable to register. Email provided already exists for some other user"),
+}
+
+
+@dataclass
+class Registration:
+    """The outcome of a registration."""
+
+    customer_id: int
+    warnings: list[Notice] = field(default_factory=list)
+    combined: bool = False
+
+
+def _loyalty_type(body: RegisterCustomerIn) -> str:
+    value = (body.requested_loyalty_type or "").strip().lower()
+    if not value:
+        raise Invalid(400, "Input is invalid: loyaltyInfo.loyaltyType is required")
+    if value not in LOYALTY_TYPES:
+        raise Invalid(400, f"Input is invalid: loyaltyType must be loyalty or non_loyalty, not {value!r}")
+    return value
+
+
+def _create_date(text: str | None) -> dt.datetime:
+    now = clock.now()
+    if not text:
+        return now
+    try:
+        moment = clock.parse_datetime(text)
+    except ValueError:
+        raise Invalid(400, f"Input is invalid: createDate {text!r} is not a date-time") from None
+    if moment > now + dt.timedelta(days=1):
+        raise Invalid(1034, "Unable to register. Registration date is not within the allowed past or future date limit")
+    return moment
+
+
+def _check_primary(principal: Principal, loyalty_type: str, drafts: list[ProfileDraft]) -> None:
+    types = {i.type for d in drafts for i in d.identifiers}
+    primary = principal.org.primary_identifier
+    if loyalty_type == "loyalty" and primary not in types:
+        raise Invalid(1007, f"Unable to register customer. No valid primary identifier ({primary}) passed")
+    if loyalty_type == "non_loyalty" and not types.intersection(PRIMARY_CANDIDATES):
+        raise Invalid(1045, "No valid identifier (mobile/email/external id) passed for non-loyalty customer")
+
+
+def register_customer(
+    session: Session, principal: Principal, body: RegisterCustomerIn, request_id: str
+) -> Registration:
+    """Register a customer, or add new source profiles to the customer who holds the identifiers."""
+    org = principal.org
+    loyalty_type = _loyalty_type(body)
+    if not body.profiles:
+        raise Invalid(NO_PROFILE, "No identifier provided: profiles with identifiers are required")
+    warnings: list[Notice] = []
+    drafts = [prepare_profile(org, p, warnings) for p in body.profiles]
+    places = [d.where for d in drafts]
+    if len(set(places)) != len(places):
+        raise Invalid(400, "Input is invalid: two profiles name the same source account")
+    _check_primary(principal, loyalty_type, drafts)
+    extended = clean_extended_fields(org, body.extended_fields, warnings)
+    created_at = _create_date(body.create_date)
+    if org.default_label is None:
+        warnings.append(NO_DEFAULT_LABEL)
+    for attempt in range(ATTEMPTS):
+        try:
+            with session.begin_nested():
+                outcome = _write(session, principal, drafts, loyalty_type, extended, created_at, body)
+                _record_added(session, principal, outcome, request_id)
+        except IntegrityError:
+            # A concurrent writer claimed one of our identifiers first; look again.
+            if attempt == ATTEMPTS - 1:
+                raise Conflict(1014, "Customer is registered already (concurrent registration)") from None
+            continue
+        if outcome.combined:
+            warnings.insert(0, COMBINED_WARNING)
+        outcome.warnings = warnings
+        return outcome
+    raise AssertionError("unreachable")
+
+
+NO_PROFILE = 1015
+
+
+def _write(
+    session: Session,
+    principal: Principal,
+    drafts: list[ProfileDraft],
+    loyalty_type: str,
+    extended: dict[str, object],
+    created_at: dt.datetime,
+    body: RegisterCustomerIn,
+) -> Registration:
+    org_id = principal.org_id
+    for draft in drafts:
+        pairs = [i.pair for i in draft.identifiers]
+        taken = repository.find_in_account(session, org_id, draft.where.source, draft.where.account_id, pairs)
+        if taken:
+            first = min(taken, key=lambda t: (t.type not in TAKEN_IN_SOURCE, t.id))
+            code, message = TAKEN_IN_SOURCE.get(first.type, (1014, "Customer is registered already"))
+            raise Conflict(code, f"{message} in source {draft.where.source}")
+    all_pairs = {pair for d in drafts for pair in d.claims()}
+    holders = repository.find_identities(session, org_id, all_pairs)
+    owners = {h.customer_id for h in holders}
+    if len(owners) > 1:
+        raise Conflict(8053, "Each identifier is registered with a different customer in other source. Unable to merge accounts")
+    now = clock.now()
+    if owners:
+        customer = repository.lock_customer(session, org_id, owners.pop())
+        assert customer is not None
+        combined = True
+    else:
+        customer = Customer(
+            org_id=org_id,
+            loyalty_type=loyalty_type,
+            status_label=org_label(principal),
+            extended_fields=extended,
+            associated_with=(body.associated_with or "").strip() or None,
+            created_at=created_at,
+            created_by=principal.till_id,
+            updated_at=now,
+            updated_by=principal.till_id,
+        )
+        session.add(customer)
+        session.flush()
+        combined = False
+    held = {(h.type, h.value) for h in holders}
+    for draft in drafts:
+        if combined and repository.find_profile(session, customer.id, draft.where.source, draft.where.account_id):
+            raise Conflict(8066, f"Unable to combine,User id already used in same source ({draft.where.source})")
+        _add_profile(session, principal, customer, draft, created_at)
+    for pair in sorted(all_pairs - held):
+        session.add(Identity(org_id=org_id, type=pair[0], value=pair[1], customer_id=customer.id))
+    session.flush()
+    return Registration(customer_id=customer.id, combined=combined)
+
+
+def org_label(principal: Principal) -> str | None:
+    """Return the label new customers of the org get."""
+    label = principal.org.default_label
+    return label.label if label else None
+
+
+def _add_profile(
+    session: Session, principal: Principal, customer: Customer, draft: ProfileDraft, created_at: dt.datetime
+) -> Profile:
+    now = clock.now()
+    profile = Profile(
+        org_id=customer.org_id,
+        customer_id=customer.id,
+        source=draft.where.source.value,
+        account_id=draft.where.account_id,
+        first_name=draft.first_name or "",
+        last_name=draft.last_name or "",
+        fields=draft.fields or {},
+        created_at=created_at,
+        created_by=principal.till_id,
+        updated_at=now,
+        updated_by=principal.till_id,
+    )
+    session.add(profile)
+    session.flush()
+    for ident in draft.identifiers:
+        session.add(
+            Identifier(
+                org_id=customer.org_id,
+                customer_id=customer.id,
+                profile_id=profile.id,
+                source=profile.source,
+                account_id=profile.account_id,
+                type=ident.type,
+                value=ident.value,
+                attrs=ident.attrs,
+                created_at=now,
+            )
+        )
+    for channel in draft.channels:
+        session.add(
+            CommChannel(
+                customer_id=customer.id,
+                profile_id=profile.id,
+                type=channel.type,
+                value=channel.value,
+                is_primary=channel.primary,
+                is_verified=channel.verified,
+                meta=channel.meta,
+                attributes=channel.attributes,
+            )
+        )
+    return profile
+
+
+def _record_added(session: Session, principal: Principal, outcome: Registration, request_id: str) -> None:
+    customer = repository.get_customer(session, principal.org_id, outcome.customer_id)
+    assert customer is not None
+    session.flush()
+    profiles = repository.list_profiles(session, customer.id)
+    identifiers = repository.list_identifiers(session, customer.id)
+    newest = max(profiles, key=lambda p: p.id)
+    data = profile_event_data(principal, customer, newest, profiles, identifiers)
+    record_event(
+        session,
+        org_id=principal.org_id,
+        name=EventName.CUSTOMER_ADDED,
+        entity_id=customer.id,
+        data=data,
+        api_request_id=request_id,
+    )

@@ -1,0 +1,90 @@
+"""HTTP endpoints of the customers domain (``/v2/customers``)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query
+
+from patron.auth.dependencies import CurrentPrincipal
+from patron.customers.lookup import get_customer, resolve_identifier
+from patron.customers.registration import register_customer
+from patron.customers.schemas import CreatedOut, ErrorEnvelope, LookupOut, RegisterCustomerIn
+from patron.customers.sources import resolve_source_account
+from patron.customers.views import render_customer
+from patron.kit.context import current_request_id
+from patron.web import ReadSession, WriteSession
+
+ERRORS: dict[int | str, dict[str, Any]] = {
+    code: {"model": ErrorEnvelope, "description": text}
+    for code, text in {
+        400: "Invalid input (documented code in the envelope)",
+        401: "No or bad credentials",
+        404: "Customer not found (8015, 8065, 8069)",
+        409: "Identifier conflict (1014, 1016, 1032, 1033, 8053, 8066)",
+    }.items()
+}
+
+router = APIRouter(prefix="/v2/customers", tags=["customers"], responses=ERRORS)
+
+Source = Annotated[str | None, Query(description="Source, or ALL for every source")]
+AccountId = Annotated[str | None, Query(alias="accountId", description="Account of a multi-account source")]
+IdentifierName = Annotated[str | None, Query(alias="identifierName")]
+IdentifierValue = Annotated[str | None, Query(alias="identifierValue")]
+
+
+@router.post("", response_model=CreatedOut, response_model_by_alias=True)
+def register(body: RegisterCustomerIn, principal: CurrentPrincipal, session: WriteSession) -> dict[str, Any]:
+    """Register a customer in one or more sources.
+
+    An identifier already registered in another source adds this source's profile to that
+    customer (warning 8050, `createdId` is the existing customer).
+    """
+    outcome = register_customer(session, principal, body, current_request_id())
+    return {
+        "createdId": outcome.customer_id,
+        "warnings": [w.as_dict() for w in outcome.warnings],
+        "sideEffects": [],
+    }
+
+
+@router.get("/lookup", response_model=LookupOut)
+def lookup(
+    principal: CurrentPrincipal,
+    session: ReadSession,
+    source: Source = None,
+    account_id: AccountId = None,
+    identifier_name: IdentifierName = None,
+    identifier_value: IdentifierValue = None,
+) -> dict[str, Any]:
+    """Return the id (`entity`) of the customer holding an identifier."""
+    customer, _ = resolve_identifier(session, principal.org, source, account_id, identifier_name, identifier_value)
+    return {"entity": customer.id, "warnings": []}
+
+
+@router.get("/lookup/customerDetails")
+def customer_details(
+    principal: CurrentPrincipal,
+    session: ReadSession,
+    source: Source = None,
+    account_id: AccountId = None,
+    identifier_name: IdentifierName = None,
+    identifier_value: IdentifierValue = None,
+) -> dict[str, Any]:
+    """Return the details of the customer holding an identifier."""
+    customer, where = resolve_identifier(session, principal.org, source, account_id, identifier_name, identifier_value)
+    return render_customer(session, principal.org_id, customer, where)
+
+
+@router.get("/{customer_id}")
+def fetch(
+    customer_id: int,
+    principal: CurrentPrincipal,
+    session: ReadSession,
+    source: Source = None,
+    account_id: AccountId = None,
+) -> dict[str, Any]:
+    """Return a customer's details; `source=ALL` (or no source) returns every profile."""
+    where = resolve_source_account(principal.org, source or "ALL", account_id, allow_all=True)
+    customer = get_customer(session, principal.org_id, customer_id)
+    return render_customer(session, principal.org_id, customer, where)

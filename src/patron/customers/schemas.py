@@ -1,0 +1,110 @@
+"""Wire models of the customers domain (documented camelCase names; unknown keys ignored).
+
+Models are deliberately permissive: the service checks what is required and answers with the
+documented code, which a schema error could not carry.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class Wire(BaseModel):
+    """Base of request models: camelCase aliases, unknown keys ignored, numbers taken as text."""
+
+    model_config = ConfigDict(populate_by_name=True, extra="ignore", coerce_numbers_to_str=True)
+
+
+class IdentifierIn(Wire):
+    """An identifier ``{type, value}``; cards carry their series, status and card fields."""
+
+    type: str | None = None
+    value: str | None = None
+    series_id: int | None = Field(default=None, alias="seriesId")
+    series_code: str | None = Field(default=None, alias="seriesCode")
+    status_label: str | None = Field(default=None, alias="statusLabel")
+    card_external_id: str | None = Field(default=None, alias="cardExternalId")
+    extended_fields: dict[str, Any] | None = Field(default=None, alias="extendedFields")
+    custom_fields: dict[str, Any] | None = Field(default=None, alias="customFields")
+
+
+class CommChannelIn(Wire):
+    """A communication channel of a profile."""
+
+    type: str | None = None
+    value: str | None = None
+    primary: bool | None = None
+    verified: bool | None = None
+    subscribed: bool | None = None
+    meta: dict[str, Any] | None = None
+    attributes: dict[str, Any] | None = None
+
+
+class ProfileIn(Wire):
+    """A source profile of the customer."""
+
+    first_name: str | None = Field(default=None, alias="firstName")
+    last_name: str | None = Field(default=None, alias="lastName")
+    identifiers: list[IdentifierIn] | None = None
+    comm_channels: list[CommChannelIn] | None = Field(default=None, alias="commChannels")
+    fields: dict[str, Any] | None = None
+    source: str | None = None
+    account_id: str | None = Field(default=None, alias="accountId")
+
+
+class LoyaltyInfoIn(Wire):
+    """Loyalty status of the customer."""
+
+    loyalty_type: str | None = Field(default=None, alias="loyaltyType")
+
+
+class RegisterCustomerIn(Wire):
+    """Body of ``POST /v2/customers``."""
+
+    loyalty_info: LoyaltyInfoIn | None = Field(default=None, alias="loyaltyInfo")
+    loyalty_type: str | None = Field(default=None, alias="loyaltyType")
+    profiles: list[ProfileIn] | None = None
+    extended_fields: dict[str, Any] | None = Field(default=None, alias="extendedFields")
+    associated_with: str | None = Field(default=None, alias="associatedWith")
+    create_date: str | None = Field(default=None, alias="createDate")
+
+    @property
+    def requested_loyalty_type(self) -> str | None:
+        """The loyalty type, from ``loyaltyInfo`` or the top level."""
+        if self.loyalty_info and self.loyalty_info.loyalty_type:
+            return self.loyalty_info.loyalty_type
+        return self.loyalty_type
+
+
+class Notice(BaseModel):
+    """A warning or error item."""
+
+    status: bool = False
+    code: int
+    message: str
+
+
+class CreatedOut(BaseModel):
+    """Answer of a write: the customer id, warnings and side effects."""
+
+    model_config = ConfigDict(populate_by_name=True)
+
+    created_id: int = Field(alias="createdId")
+    warnings: list[Notice] = Field(default_factory=list)
+    side_effects: list[dict[str, Any]] = Field(default_factory=list, alias="sideEffects")
+
+
+class LookupOut(BaseModel):
+    """Answer of ``GET /v2/customers/lookup``."""
+
+    entity: int
+    warnings: list[Notice] = Field(default_factory=list)
+
+
+class ErrorEnvelope(BaseModel):
+    """The error envelope every failure is rendered in."""
+
+    errors: list[Notice]
+    warnings: list[Notice] = Field(default_factory=list)

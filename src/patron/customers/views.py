@@ -1,0 +1,136 @@
+"""Rendering a customer the way the fetch endpoints document it."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from patron.customers import repository
+from patron.customers.models import CommChannel, Customer, Identifier, Profile
+from patron.customers.sources import SourceAccount
+from patron.errors import NotFound
+from patron.kit.clock import iso
+from patron.orgs.service import till_attributions
+
+NOT_IN_SOURCE = 8065
+
+
+def _identifier(ident: Identifier) -> dict[str, Any]:
+    out: dict[str, Any] = {"type": ident.type, "value": ident.value}
+    attrs = ident.attrs or {}
+    for key in ("seriesId", "seriesCode", "statusLabel", "cardExternalId"):
+        if key in attrs:
+            out[key] = attrs[key]
+    return out
+
+
+def _channel(channel: CommChannel) -> dict[str, Any]:
+    return {
+        "type": channel.type,
+        "value": channel.value,
+        "primary": channel.is_primary,
+        "verified": channel.is_verified,
+        "meta": {"residence": False, "office": False, **(channel.meta or {})},
+        "attributes": channel.attributes or {},
+    }
+
+
+def _card_details(customer: Customer, identifiers: Sequence[Identifier], org_id: int) -> list[dict[str, Any]]:
+    cards = []
+    for ident in identifiers:
+        if ident.type != "cardnumber":
+            continue
+        attrs = ident.attrs or {}
+        label = attrs.get("statusLabel", "ACTIVE")
+        cards.append(
+            {
+                "cardNumber": ident.value,
+                "cardExternalId": attrs.get("cardExternalId", ""),
+                "seriesId": attrs.get("seriesId"),
+                "seriesCode": attrs.get("seriesCode", ""),
+                "customerId": customer.id,
+                "orgId": org_id,
+                "issuedDate": iso(ident.created_at),
+                "createdDate": ident.created_at.date().isoformat(),
+                "extendedFields": attrs.get("extendedFields", {}),
+                "customFields": attrs.get("customFields", {}),
+                "statusInfo": {"label": label, "status": label, "isActive": label == "ACTIVE"},
+                "id": ident.id,
+            }
+        )
+    return cards
+
+
+def render_customer(
+    session: Session, org_id: int, customer: Customer, where: SourceAccount | None
+) -> dict[str, Any]:
+    """Render the customer; ``where`` limits the profiles to one source account (None: all)."""
+    all_profiles = repository.list_profiles(session, customer.id)
+    profiles: Sequence[Profile] = all_profiles
+    if where is not None:
+        profiles = [p for p in profiles if p.source == where.source and p.account_id == where.account_id]
+        if not profiles:
+            raise NotFound(NOT_IN_SOURCE, f"No customer found in the given source ({where.source})")
+    identifiers = repository.list_identifiers(session, customer.id)
+    channels = repository.list_channels(session, customer.id)
+    tills = till_attributions(
+        session,
+        org_id,
+        {customer.created_by, customer.updated_by} | {p.created_by for p in profiles} | {p.updated_by for p in profiles},
+    )
+    all_identifiers = [_identifier(i) for i in identifiers]
+    seen: set[tuple[str, str]] = set()
+    identifiers_all = []
+    for item in all_identifiers:
+        key = (item["type"], item["value"])
+        if key not in seen:
+            seen.add(key)
+            identifiers_all.append({"type": item["type"], "value": item["value"]})
+    rendered_profiles = []
+    for profile in profiles:
+        rendered_profiles.append(
+            {
+                "firstName": profile.first_name,
+                "lastName": profile.last_name,
+                "attribution": {
+                    "createDate": iso(profile.created_at),
+                    "createdBy": tills.get(profile.created_by, {}),
+                    "modifiedBy": tills.get(profile.updated_by, {}),
+                    "modifiedDate": iso(profile.updated_at),
+                },
+                "fields": profile.fields or {},
+                "identifiers": [_identifier(i) for i in identifiers if i.profile_id == profile.id],
+                "commChannels": [_channel(c) for c in channels if c.profile_id == profile.id],
+                "source": profile.source,
+                "userId": customer.id,
+                "accountId": profile.account_id,
+                "conflictingProfileList": [],
+                "autoUpdateTime": iso(profile.updated_at),
+                "identifiersAll": identifiers_all,
+            }
+        )
+    created_by = tills.get(customer.created_by, {})
+    modified_by = tills.get(customer.updated_by, {})
+    first_source = all_profiles[0].source if all_profiles else ""
+    return {
+        "id": customer.id,
+        "profiles": rendered_profiles,
+        "loyaltyInfo": {
+            "loyaltyType": customer.loyalty_type,
+            "attributionV2": {
+                "createDate": iso(customer.created_at),
+                "createdBy": {"id": created_by.get("id"), "code": created_by.get("code"), "name": created_by.get("name"), "type": "TILL"},
+                "modifiedBy": {"id": modified_by.get("id"), "code": modified_by.get("code"), "name": modified_by.get("name"), "type": "TILL"},
+                "modifiedDate": iso(customer.updated_at),
+                "createdFromSource": first_source.lower(),
+            },
+            "lifetimePurchases": 0.0,
+        },
+        "segments": {},
+        "associatedWith": customer.associated_with or created_by.get("code", ""),
+        "extendedFields": customer.extended_fields or {},
+        "cardDetails": _card_details(customer, identifiers, org_id),
+        "warnings": [],
+    }

@@ -1,0 +1,1 @@
+"""Events: the transactional outbox, the event catalogue and payload builders."""

@@ -1,0 +1,15 @@
+"""Identifier helpers."""
+
+from __future__ import annotations
+
+import uuid
+
+
+def new_request_id() -> str:
+    """Return a fresh API request id (32 lowercase hex characters)."""
+    return uuid.uuid4().hex
+
+
+def new_event_id() -> str:
+    """Return a fresh event id (a UUID string)."""
+    return str(uuid.uuid4())

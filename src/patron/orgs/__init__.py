@@ -1,0 +1,1 @@
+"""Orgs: tenants with their sources, stores, tills, API clients and field catalogues."""

@@ -1,0 +1,96 @@
+"""An immutable snapshot of one org's configuration, as services consult it."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from patron.orgs.catalog import MULTI_ACCOUNT_SOURCES, CustomerStatus, Source
+
+
+@dataclass(frozen=True)
+class ExtendedField:
+    """One extended field of the catalogue."""
+
+    id: int
+    name: str
+    label: str
+    data_type: str
+    allowed_values: tuple[Any, ...] | None
+    parent_id: int | None
+    entity: str = "customer"
+
+
+@dataclass(frozen=True)
+class StatusLabelDef:
+    """An org label on a fixed status."""
+
+    label: str
+    status: CustomerStatus
+    is_default: bool
+
+
+@dataclass(frozen=True)
+class StoreInfo:
+    """A store as events and attributions show it."""
+
+    id: int
+    code: str
+    name: str
+    external_id: str
+    external_id1: str
+    external_id2: str
+
+
+@dataclass(frozen=True)
+class OrgConfig:
+    """What services need to know about an org."""
+
+    id: int
+    name: str
+    primary_identifier: str
+    default_region: str | None
+    timezone: str
+    allow_private_webhooks: bool
+    accounts: Mapping[Source, frozenset[str]] = field(default_factory=dict)
+    extended_fields: Mapping[str, ExtendedField] = field(default_factory=dict)
+    custom_fields: Mapping[str, str] = field(default_factory=dict)
+    status_labels: tuple[StatusLabelDef, ...] = ()
+
+    def is_enabled(self, source: Source) -> bool:
+        """Tell whether ``source`` is enabled for the org."""
+        return source in self.accounts
+
+    def has_account(self, source: Source, account_id: str) -> bool:
+        """Tell whether ``account_id`` is a configured account of ``source``."""
+        return account_id in self.accounts.get(source, frozenset())
+
+    @staticmethod
+    def is_multi_account(source: Source) -> bool:
+        """Tell whether ``source`` keeps separate accounts."""
+        return source in MULTI_ACCOUNT_SOURCES
+
+    def extended_field(self, name: str) -> ExtendedField | None:
+        """Find a customer extended field by name (case-insensitive)."""
+        return self.extended_fields.get(name.lower())
+
+    def custom_field_name(self, name: str) -> str | None:
+        """Return the canonical name of a custom field (case-insensitive), or None."""
+        return self.custom_fields.get(name.lower())
+
+    @property
+    def default_label(self) -> StatusLabelDef | None:
+        """Return the label new customers get, if the org has one."""
+        for label in self.status_labels:
+            if label.is_default:
+                return label
+        return None
+
+    def status_label(self, label: str) -> StatusLabelDef | None:
+        """Find a status label by name (case-insensitive)."""
+        wanted = label.strip().lower()
+        for item in self.status_labels:
+            if item.label.lower() == wanted:
+                return item
+        return None

@@ -1,0 +1,106 @@
+"""The org file (YAML) and wire shapes of the orgs domain."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from patron.orgs.catalog import CustomerStatus, FieldType, Source
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(populate_by_name=True, extra="forbid")
+
+
+class SourceSpec(_Model):
+    """An enabled source; multi-account sources list their accounts."""
+
+    accounts: list[str] = Field(default_factory=list)
+
+
+class TillSpec(_Model):
+    """A till: the API principal. The password is hashed when the file is applied."""
+
+    code: str
+    name: str | None = None
+    password: str | None = None
+    active: bool = True
+
+
+class StoreSpec(_Model):
+    """A store and its tills."""
+
+    code: str
+    name: str
+    external_id: str = Field(default="", alias="externalId")
+    external_id1: str = Field(default="", alias="externalId1")
+    external_id2: str = Field(default="", alias="externalId2")
+    tills: list[TillSpec] = Field(default_factory=list)
+
+
+class ApiClientSpec(_Model):
+    """An OAuth client attributed to a till."""
+
+    key: str
+    secret: str | None = None
+    till: str
+    active: bool = True
+
+
+class ExtendedFieldSpec(_Model):
+    """An extended field of the customer catalogue."""
+
+    name: str
+    label: str | None = None
+    data_type: FieldType = Field(alias="dataType")
+    allowed_values: list[Any] | None = Field(default=None, alias="allowedValues")
+    entity: str = "customer"
+
+
+class CustomFieldSpec(_Model):
+    """A custom field accepted on profiles."""
+
+    name: str
+    label: str | None = None
+
+
+class StatusLabelSpec(_Model):
+    """A label on a fixed status; the first label flagged default (or the first) is the default."""
+
+    label: str
+    status: CustomerStatus
+    default: bool = False
+
+
+class OrgFile(_Model):
+    """An org as written in an org file; applying it creates or updates the org."""
+
+    org_id: int = Field(alias="orgId", gt=0)
+    name: str
+    primary_identifier: str = Field(default="mobile", alias="primaryIdentifier")
+    default_region: str | None = Field(default=None, alias="defaultRegion")
+    timezone: str = "UTC"
+    allow_private_webhooks: bool = Field(default=False, alias="allowPrivateWebhooks")
+    sources: dict[Source, SourceSpec] = Field(default_factory=dict)
+    stores: list[StoreSpec] = Field(default_factory=list)
+    api_clients: list[ApiClientSpec] = Field(default_factory=list, alias="apiClients")
+    extended_fields: list[ExtendedFieldSpec] = Field(default_factory=list, alias="extendedFields")
+    custom_fields: list[CustomFieldSpec | str] = Field(default_factory=list, alias="customFields")
+    status_labels: list[StatusLabelSpec] = Field(default_factory=list, alias="statusLabels")
+
+    @field_validator("primary_identifier")
+    @classmethod
+    def _known_primary(cls, value: str) -> str:
+        if value not in {"mobile", "email", "externalId"}:
+            raise ValueError("primaryIdentifier must be mobile, email or externalId")
+        return value
+
+    @field_validator("sources", mode="before")
+    @classmethod
+    def _sources_from_list(cls, value: Any) -> Any:
+        if isinstance(value, list):
+            return {name: {} for name in value}
+        if isinstance(value, dict):
+            return {k: (v if v is not None else {}) for k, v in value.items()}
+        return value

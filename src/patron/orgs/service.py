@@ -1,0 +1,272 @@
+"""Rules of the orgs domain: applying org files and reading org configuration."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from patron.kit import clock
+from patron.kit.secrets import hash_secret, md5_hex
+from patron.orgs import repository
+from patron.orgs.catalog import MULTI_ACCOUNT_SOURCES, CustomerStatus, Source
+from patron.orgs.config import ExtendedField, OrgConfig, StatusLabelDef, StoreInfo
+from patron.orgs.models import (
+    ApiClient,
+    CustomFieldDef,
+    ExtendedFieldDef,
+    Org,
+    OrgSource,
+    StatusLabel,
+    Store,
+    Till,
+)
+from patron.orgs.schemas import CustomFieldSpec, OrgFile
+
+
+class OrgFileError(ValueError):
+    """An org file that cannot be applied as written."""
+
+
+def load_org_config(session: Session, org_id: int) -> OrgConfig | None:
+    """Read the configuration snapshot of ``org_id``."""
+    org = repository.get_org(session, org_id)
+    if org is None:
+        return None
+    accounts: dict[Source, set[str]] = {}
+    for row in repository.list_sources(session, org_id):
+        accounts.setdefault(Source(row.source), set()).add(row.account_id)
+    fields = {
+        f.name.lower(): ExtendedField(
+            id=f.id,
+            name=f.name,
+            label=f.label,
+            data_type=f.data_type,
+            allowed_values=tuple(f.allowed_values) if f.allowed_values else None,
+            parent_id=f.parent_id,
+            entity=f.entity,
+        )
+        for f in repository.list_extended_fields(session, org_id)
+    }
+    labels = tuple(
+        StatusLabelDef(label=s.label, status=CustomerStatus(s.status), is_default=s.is_default)
+        for s in repository.list_status_labels(session, org_id)
+    )
+    return OrgConfig(
+        id=org.id,
+        name=org.name,
+        primary_identifier=org.primary_identifier,
+        default_region=org.default_region,
+        timezone=org.timezone,
+        allow_private_webhooks=org.allow_private_webhooks,
+        accounts={k: frozenset(v) for k, v in accounts.items()},
+        extended_fields=fields,
+        custom_fields={c.name.lower(): c.name for c in repository.list_custom_fields(session, org_id)},
+        status_labels=labels,
+    )
+
+
+def store_info(store: Store) -> StoreInfo:
+    """Snapshot a store for attribution and events."""
+    return StoreInfo(
+        id=store.id,
+        code=store.code,
+        name=store.name,
+        external_id=store.external_id,
+        external_id1=store.external_id1,
+        external_id2=store.external_id2,
+    )
+
+
+def apply_org_file(session: Session, spec: OrgFile) -> Org:
+    """Create or update the org described by ``spec``; the file is the whole truth."""
+    now = clock.now()
+    org = repository.get_org(session, spec.org_id)
+    if org is None:
+        org = Org(id=spec.org_id, created_at=now)
+        session.add(org)
+    org.name = spec.name
+    org.primary_identifier = spec.primary_identifier
+    org.default_region = spec.default_region.upper() if spec.default_region else None
+    org.timezone = spec.timezone
+    org.allow_private_webhooks = spec.allow_private_webhooks
+    org.updated_at = now
+    session.flush()
+    _apply_sources(session, spec)
+    tills = _apply_stores(session, spec)
+    _apply_clients(session, spec, tills)
+    _apply_fields(session, spec)
+    _apply_status_labels(session, spec)
+    session.flush()
+    return org
+
+
+def _apply_sources(session: Session, spec: OrgFile) -> None:
+    wanted: set[tuple[str, str]] = set()
+    for source, source_spec in spec.sources.items():
+        if source in MULTI_ACCOUNT_SOURCES:
+            if not source_spec.accounts:
+                raise OrgFileError(f"source {source} needs at least one account")
+            wanted.update((source.value, account) for account in source_spec.accounts)
+        else:
+            if source_spec.accounts:
+                raise OrgFileError(f"source {source} has no accounts")
+            wanted.add((source.value, ""))
+    existing = {(r.source, r.account_id): r for r in repository.list_sources(session, spec.org_id)}
+    for key, row in existing.items():
+        if key not in wanted:
+            session.delete(row)
+    for source_name, account in sorted(wanted - existing.keys()):
+        session.add(OrgSource(org_id=spec.org_id, source=source_name, account_id=account))
+
+
+def _apply_stores(session: Session, spec: OrgFile) -> dict[str, Till]:
+    stores = {s.code: s for s in repository.list_stores(session, spec.org_id)}
+    tills = {t.code: t for t in repository.list_tills(session, spec.org_id)}
+    for store_spec in spec.stores:
+        store = stores.get(store_spec.code)
+        if store is None:
+            store = Store(org_id=spec.org_id, code=store_spec.code)
+            session.add(store)
+        store.name = store_spec.name
+        store.external_id = store_spec.external_id
+        store.external_id1 = store_spec.external_id1
+        store.external_id2 = store_spec.external_id2
+        session.flush()
+        for till_spec in store_spec.tills:
+            till = tills.get(till_spec.code)
+            if till is None:
+                other = repository.find_till_by_code(session, till_spec.code)
+                if other is not None:
+                    raise OrgFileError(f"till code {till_spec.code} belongs to another org")
+                if not till_spec.password:
+                    raise OrgFileError(f"new till {till_spec.code} needs a password")
+                till = Till(org_id=spec.org_id, code=till_spec.code, password_hash="")
+                session.add(till)
+                tills[till.code] = till
+            till.store_id = store.id
+            till.name = till_spec.name or till_spec.code
+            till.is_active = till_spec.active
+            if till_spec.password:
+                till.password_hash = hash_secret(md5_hex(till_spec.password))
+    session.flush()
+    return tills
+
+
+def _apply_clients(session: Session, spec: OrgFile, tills: dict[str, Till]) -> None:
+    clients = {c.key: c for c in repository.list_api_clients(session, spec.org_id)}
+    for client_spec in spec.api_clients:
+        till = tills.get(client_spec.till)
+        if till is None:
+            raise OrgFileError(f"API client {client_spec.key} names unknown till {client_spec.till}")
+        client = clients.get(client_spec.key)
+        if client is None:
+            if repository.find_client_by_key(session, client_spec.key) is not None:
+                raise OrgFileError(f"API client key {client_spec.key} belongs to another org")
+            if not client_spec.secret:
+                raise OrgFileError(f"new API client {client_spec.key} needs a secret")
+            client = ApiClient(org_id=spec.org_id, key=client_spec.key, secret_hash="")
+            session.add(client)
+        client.till_id = till.id
+        client.is_active = client_spec.active
+        if client_spec.secret:
+            client.secret_hash = hash_secret(client_spec.secret)
+
+
+def _apply_fields(session: Session, spec: OrgFile) -> None:
+    existing = {(f.entity, f.name): f for f in repository.list_extended_fields(session, spec.org_id)}
+    for field_spec in spec.extended_fields:
+        row = existing.get((field_spec.entity, field_spec.name))
+        if row is None:
+            row = ExtendedFieldDef(org_id=spec.org_id, entity=field_spec.entity, name=field_spec.name)
+            session.add(row)
+        row.label = field_spec.label or field_spec.name
+        row.data_type = field_spec.data_type.value
+        row.allowed_values = field_spec.allowed_values
+    wanted_ext = {(f.entity, f.name) for f in spec.extended_fields}
+    for key, row in existing.items():
+        if key not in wanted_ext:
+            session.delete(row)
+    customs = {c.name: c for c in repository.list_custom_fields(session, spec.org_id)}
+    wanted_custom: set[str] = set()
+    for item in spec.custom_fields:
+        custom = item if isinstance(item, CustomFieldSpec) else CustomFieldSpec(name=item)
+        wanted_custom.add(custom.name)
+        row_c = customs.get(custom.name)
+        if row_c is None:
+            row_c = CustomFieldDef(org_id=spec.org_id, name=custom.name)
+            session.add(row_c)
+        row_c.label = custom.label or custom.name
+    for name, row_c in customs.items():
+        if name not in wanted_custom:
+            session.delete(row_c)
+
+
+def _apply_status_labels(session: Session, spec: OrgFile) -> None:
+    existing = {s.label: s for s in repository.list_status_labels(session, spec.org_id)}
+    default_taken = False
+    flagged = any(label.default for label in spec.status_labels)
+    for index, label_spec in enumerate(spec.status_labels):
+        row = existing.pop(label_spec.label, None)
+        if row is None:
+            row = StatusLabel(org_id=spec.org_id, label=label_spec.label)
+            session.add(row)
+        row.status = label_spec.status.value
+        is_default = (label_spec.default if flagged else index == 0) and not default_taken
+        is_default = is_default and label_spec.status == CustomerStatus.ACTIVE
+        row.is_default = is_default
+        default_taken = default_taken or is_default
+    for row in existing.values():
+        session.delete(row)
+
+
+def describe_org(session: Session, org_id: int) -> dict[str, Any] | None:
+    """Describe an org for operators (never secrets)."""
+    config = load_org_config(session, org_id)
+    if config is None:
+        return None
+    stores = repository.list_stores(session, org_id)
+    tills = repository.list_tills(session, org_id)
+    store_codes = {s.id: s.code for s in stores}
+    till_codes = {t.id: t.code for t in tills}
+    return {
+        "orgId": config.id,
+        "name": config.name,
+        "primaryIdentifier": config.primary_identifier,
+        "defaultRegion": config.default_region,
+        "timezone": config.timezone,
+        "sources": {
+            s.value: sorted(a for a in accounts if a)
+            for s, accounts in sorted(config.accounts.items())
+        },
+        "stores": [
+            {"code": s.code, "name": s.name, "externalId": s.external_id} for s in stores
+        ],
+        "tills": [
+            {"code": t.code, "name": t.name, "store": store_codes[t.store_id], "active": t.is_active}
+            for t in tills
+        ],
+        "apiClients": [
+            {"key": c.key, "till": till_codes.get(c.till_id), "active": c.is_active}
+            for c in repository.list_api_clients(session, org_id)
+        ],
+        "extendedFields": [
+            {"name": f.name, "dataType": f.data_type, "allowedValues": list(f.allowed_values or [])}
+            for f in config.extended_fields.values()
+        ],
+        "customFields": sorted(config.custom_fields.values()),
+        "statusLabels": [
+            {"label": s.label, "status": s.status.value, "default": s.is_default}
+            for s in config.status_labels
+        ],
+    }
+
+
+def till_attributions(session: Session, org_id: int, till_ids: set[int]) -> dict[int, dict[str, Any]]:
+    """Render tills of the org as the documented attribution entities, by id."""
+    if not till_ids:
+        return {}
+    return {
+        till.id: {"id": till.id, "code": till.code, "description": "", "name": till.name, "type": "TILL"}
+        for till in repository.tills_by_ids(session, org_id, till_ids)
+    }

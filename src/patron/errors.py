@@ -49,9 +49,7 @@ class PatronError(Exception):
 
     kind: Kind = Kind.INVALID
 
-    def __init__(
-        self, code: int, message: str, *, warnings: list[Notice] | None = None
-    ) -> None:
+    def __init__(self, code: int, message: str, *, warnings: list[Notice] | None = None) -> None:
         super().__init__(message)
         self.code = code
         self.message = message

@@ -111,7 +111,9 @@ def prepare_identifier(
     """Check and normalise one identifier; an invalid value raises the given documented code."""
     id_type = ids.canonical_identifier_type(item.type)
     if id_type is None:
-        raise Invalid(INVALID_IDENTIFIER, f"Customer identifier is invalid: unknown type {item.type!r}")
+        raise Invalid(
+            INVALID_IDENTIFIER, f"Customer identifier is invalid: unknown type {item.type!r}"
+        )
     value = ids.normalize_value(id_type, item.value or "", org.default_region)
     if value is None:
         code, message = invalid_codes.get(
@@ -122,7 +124,9 @@ def prepare_identifier(
     return IdentifierDraft(type=id_type, value=value, attrs=attrs or None)
 
 
-def prepare_channel(org: OrgConfig, item: CommChannelIn, warnings: list[Notice]) -> ChannelDraft | None:
+def prepare_channel(
+    org: OrgConfig, item: CommChannelIn, warnings: list[Notice]
+) -> ChannelDraft | None:
     """Check one channel; an invalid one is dropped with its documented warning."""
     kind = ids.canonical_channel_type(item.type)
     if kind is None:
@@ -132,17 +136,23 @@ def prepare_channel(org: OrgConfig, item: CommChannelIn, warnings: list[Notice])
     if kind == "mobile":
         value = ids.normalize_mobile(raw, org.default_region)
         if value is None:
-            warnings.append(Notice(INVALID_CHANNEL_MOBILE, f"Invalid mobile in comm channel: {raw!r}"))
+            warnings.append(
+                Notice(INVALID_CHANNEL_MOBILE, f"Invalid mobile in comm channel: {raw!r}")
+            )
             return None
     elif kind == "email":
         value = ids.normalize_email(raw)
         if value is None:
-            warnings.append(Notice(INVALID_CHANNEL_EMAIL, f"Invalid email in comm channel: {raw!r}"))
+            warnings.append(
+                Notice(INVALID_CHANNEL_EMAIL, f"Invalid email in comm channel: {raw!r}")
+            )
             return None
     else:
         value = ids.normalize_plain(raw)
         if value is None:
-            warnings.append(Notice(INVALID_CHANNEL, f"communication channel is invalid: empty {kind} value"))
+            warnings.append(
+                Notice(INVALID_CHANNEL, f"communication channel is invalid: empty {kind} value")
+            )
             return None
     return ChannelDraft(
         type=kind,
@@ -172,10 +182,14 @@ def prepare_profile(
         fields=clean_custom_fields(org, item.fields, warnings) if item.fields is not None else None,
     )
     if require_identifiers and not item.identifiers:
-        raise Invalid(NO_IDENTIFIER, "No identifier provided: a profile needs at least one identifier")
+        raise Invalid(
+            NO_IDENTIFIER, "No identifier provided: a profile needs at least one identifier"
+        )
     seen: set[tuple[str, str]] = set()
     for raw in item.identifiers or []:
-        ident = prepare_identifier(org, raw, invalid_codes if invalid_codes is not None else REGISTER_INVALID)
+        ident = prepare_identifier(
+            org, raw, invalid_codes if invalid_codes is not None else REGISTER_INVALID
+        )
         if ident.pair in seen:
             continue
         seen.add(ident.pair)

@@ -91,14 +91,20 @@ def clean_extended_fields(
         field = org.extended_field(str(name))
         if field is None or field.entity != "customer":
             warnings.append(
-                Notice(EXTENDED_FIELD_WARNING, f"Failed to update extended fields; field {name} is not enabled for the org")
+                Notice(
+                    EXTENDED_FIELD_WARNING,
+                    f"Failed to update extended fields; field {name} is not enabled for the org",
+                )
             )
             continue
         try:
             cleaned[field.name] = _coerce(field, value)
         except _Rejected:
             warnings.append(
-                Notice(EXTENDED_FIELD_WARNING, f"Failed to update extended fields; invalid value for field {name} of type {field.data_type}")
+                Notice(
+                    EXTENDED_FIELD_WARNING,
+                    f"Failed to update extended fields; invalid value for field {name} of type {field.data_type}",
+                )
             )
     return cleaned
 
@@ -111,7 +117,9 @@ def clean_custom_fields(
     for name, value in (values or {}).items():
         canonical = org.custom_field_name(str(name))
         if canonical is None:
-            warnings.append(Notice(CUSTOM_FIELD_WARNING, f"Provided Custom Field is invalid: {name}"))
+            warnings.append(
+                Notice(CUSTOM_FIELD_WARNING, f"Provided Custom Field is invalid: {name}")
+            )
             continue
         text = "" if value is None else (value if isinstance(value, str) else _text(value))
         if len(text) > MAX_FIELD_LENGTH:

@@ -52,14 +52,21 @@ def resolve_identifier(
     """Find the customer holding an identifier; merged customers resolve to their survivor."""
     name = canonical_lookup_name(identifier_name)
     if name is None:
-        raise Invalid(INVALID_IDENTIFIER, f"Customer identifier is invalid: identifierName {identifier_name!r}")
+        raise Invalid(
+            INVALID_IDENTIFIER,
+            f"Customer identifier is invalid: identifierName {identifier_name!r}",
+        )
     if not identifier_value or not identifier_value.strip():
-        raise Invalid(INVALID_IDENTIFIER, "Customer identifier is invalid: identifierValue is required")
+        raise Invalid(
+            INVALID_IDENTIFIER, "Customer identifier is invalid: identifierValue is required"
+        )
     where = resolve_source_account(org, source, account_id, allow_all=True)
     value = lookup_value(name, identifier_value, org.default_region)
     customer_id: int | None = None
     if where is not None and name != CARD_EXTERNAL_ID:
-        found = repository.find_identifier(session, org.id, where.source, where.account_id, name, value)
+        found = repository.find_identifier(
+            session, org.id, where.source, where.account_id, name, value
+        )
         customer_id = found.customer_id if found else None
     if customer_id is None:
         identity = repository.get_identity(session, org.id, name, value)
@@ -67,9 +74,15 @@ def resolve_identifier(
             raise NotFound(NOT_FOUND, NOT_FOUND_MESSAGE)
         if where is not None and (
             name != CARD_EXTERNAL_ID
-            or repository.find_profile(session, identity.customer_id, where.source, where.account_id) is None
+            or repository.find_profile(
+                session, identity.customer_id, where.source, where.account_id
+            )
+            is None
         ):
-            raise NotFound(NOT_IN_SOURCE, f"No customer found in the given source ({where.source}) with the given identifier")
+            raise NotFound(
+                NOT_IN_SOURCE,
+                f"No customer found in the given source ({where.source}) with the given identifier",
+            )
         customer_id = identity.customer_id
     customer = repository.get_customer(session, org.id, customer_id)
     if customer is None:

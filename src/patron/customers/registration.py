@@ -47,7 +47,9 @@ def _loyalty_type(body: RegisterCustomerIn) -> str:
     if not value:
         raise Invalid(400, "Input is invalid: loyaltyInfo.loyaltyType is required")
     if value not in LOYALTY_TYPES:
-        raise Invalid(400, f"Input is invalid: loyaltyType must be loyalty or non_loyalty, not {value!r}")
+        raise Invalid(
+            400, f"Input is invalid: loyaltyType must be loyalty or non_loyalty, not {value!r}"
+        )
     return value
 
 
@@ -60,7 +62,10 @@ def _create_date(text: str | None) -> dt.datetime:
     except ValueError:
         raise Invalid(400, f"Input is invalid: createDate {text!r} is not a date-time") from None
     if moment > now + dt.timedelta(days=1):
-        raise Invalid(1034, "Unable to register. Registration date is not within the allowed past or future date limit")
+        raise Invalid(
+            1034,
+            "Unable to register. Registration date is not within the allowed past or future date limit",
+        )
     return moment
 
 
@@ -68,9 +73,13 @@ def _check_primary(principal: Principal, loyalty_type: str, drafts: list[Profile
     types = {i.type for d in drafts for i in d.identifiers}
     primary = principal.org.primary_identifier
     if loyalty_type == "loyalty" and primary not in types:
-        raise Invalid(1007, f"Unable to register customer. No valid primary identifier ({primary}) passed")
+        raise Invalid(
+            1007, f"Unable to register customer. No valid primary identifier ({primary}) passed"
+        )
     if loyalty_type == "non_loyalty" and not types.intersection(PRIMARY_CANDIDATES):
-        raise Invalid(1045, "No valid identifier (mobile/email/external id) passed for non-loyalty customer")
+        raise Invalid(
+            1045, "No valid identifier (mobile/email/external id) passed for non-loyalty customer"
+        )
 
 
 def register_customer(
@@ -94,12 +103,16 @@ def register_customer(
     for attempt in range(ATTEMPTS):
         try:
             with session.begin_nested():
-                outcome = _write(session, principal, drafts, loyalty_type, extended, created_at, body)
+                outcome = _write(
+                    session, principal, drafts, loyalty_type, extended, created_at, body
+                )
                 _record_added(session, principal, outcome, request_id)
         except IntegrityError:
             # A concurrent writer claimed one of our identifiers first; look again.
             if attempt == ATTEMPTS - 1:
-                raise Conflict(1014, "Customer is registered already (concurrent registration)") from None
+                raise Conflict(
+                    1014, "Customer is registered already (concurrent registration)"
+                ) from None
             continue
         if outcome.combined:
             warnings.insert(0, COMBINED_WARNING)
@@ -123,16 +136,23 @@ def _write(
     org_id = principal.org_id
     for draft in drafts:
         pairs = [i.pair for i in draft.identifiers]
-        taken = repository.find_in_account(session, org_id, draft.where.source, draft.where.account_id, pairs)
+        taken = repository.find_in_account(
+            session, org_id, draft.where.source, draft.where.account_id, pairs
+        )
         if taken:
             first = min(taken, key=lambda t: (t.type not in TAKEN_IN_SOURCE, t.id))
-            code, message = TAKEN_IN_SOURCE.get(first.type, (1014, "Customer is registered already"))
+            code, message = TAKEN_IN_SOURCE.get(
+                first.type, (1014, "Customer is registered already")
+            )
             raise Conflict(code, f"{message} in source {draft.where.source}")
     all_pairs = {pair for d in drafts for pair in d.claims()}
     holders = repository.find_identities(session, org_id, all_pairs)
     owners = {h.customer_id for h in holders}
     if len(owners) > 1:
-        raise Conflict(8053, "Each identifier is registered with a different customer in other source. Unable to merge accounts")
+        raise Conflict(
+            8053,
+            "Each identifier is registered with a different customer in other source. Unable to merge accounts",
+        )
     now = clock.now()
     if owners:
         customer = repository.lock_customer(session, org_id, owners.pop())
@@ -155,8 +175,13 @@ def _write(
         combined = False
     held = {(h.type, h.value) for h in holders}
     for draft in drafts:
-        if combined and repository.find_profile(session, customer.id, draft.where.source, draft.where.account_id):
-            raise Conflict(8066, f"Unable to combine,User id already used in same source ({draft.where.source})")
+        if combined and repository.find_profile(
+            session, customer.id, draft.where.source, draft.where.account_id
+        ):
+            raise Conflict(
+                8066,
+                f"Unable to combine,User id already used in same source ({draft.where.source})",
+            )
         _add_profile(session, principal, customer, draft, created_at)
     for pair in sorted(all_pairs - held):
         session.add(Identity(org_id=org_id, type=pair[0], value=pair[1], customer_id=customer.id))
@@ -171,7 +196,11 @@ def org_label(principal: Principal) -> str | None:
 
 
 def _add_profile(
-    session: Session, principal: Principal, customer: Customer, draft: ProfileDraft, created_at: dt.datetime
+    session: Session,
+    principal: Principal,
+    customer: Customer,
+    draft: ProfileDraft,
+    created_at: dt.datetime,
 ) -> Profile:
     now = clock.now()
     profile = Profile(
@@ -219,7 +248,9 @@ def _add_profile(
     return profile
 
 
-def _record_added(session: Session, principal: Principal, outcome: Registration, request_id: str) -> None:
+def _record_added(
+    session: Session, principal: Principal, outcome: Registration, request_id: str
+) -> None:
     customer = repository.get_customer(session, principal.org_id, outcome.customer_id)
     assert customer is not None
     session.flush()

@@ -28,13 +28,17 @@ ERRORS: dict[int | str, dict[str, Any]] = {
 router = APIRouter(prefix="/v2/customers", tags=["customers"], responses=ERRORS)
 
 Source = Annotated[str | None, Query(description="Source, or ALL for every source")]
-AccountId = Annotated[str | None, Query(alias="accountId", description="Account of a multi-account source")]
+AccountId = Annotated[
+    str | None, Query(alias="accountId", description="Account of a multi-account source")
+]
 IdentifierName = Annotated[str | None, Query(alias="identifierName")]
 IdentifierValue = Annotated[str | None, Query(alias="identifierValue")]
 
 
 @router.post("", response_model=CreatedOut, response_model_by_alias=True)
-def register(body: RegisterCustomerIn, principal: CurrentPrincipal, session: WriteSession) -> dict[str, Any]:
+def register(
+    body: RegisterCustomerIn, principal: CurrentPrincipal, session: WriteSession
+) -> dict[str, Any]:
     """Register a customer in one or more sources.
 
     An identifier already registered in another source adds this source's profile to that
@@ -58,7 +62,9 @@ def lookup(
     identifier_value: IdentifierValue = None,
 ) -> dict[str, Any]:
     """Return the id (`entity`) of the customer holding an identifier."""
-    customer, _ = resolve_identifier(session, principal.org, source, account_id, identifier_name, identifier_value)
+    customer, _ = resolve_identifier(
+        session, principal.org, source, account_id, identifier_name, identifier_value
+    )
     return {"entity": customer.id, "warnings": []}
 
 
@@ -72,7 +78,9 @@ def customer_details(
     identifier_value: IdentifierValue = None,
 ) -> dict[str, Any]:
     """Return the details of the customer holding an identifier."""
-    customer, where = resolve_identifier(session, principal.org, source, account_id, identifier_name, identifier_value)
+    customer, where = resolve_identifier(
+        session, principal.org, source, account_id, identifier_name, identifier_value
+    )
     return render_customer(session, principal.org_id, customer, where)
 
 

@@ -32,12 +32,18 @@ def resolve_source_account(
     if source is None:
         raise Invalid(INVALID_SOURCE, f"Invalid source passed: {source_text or '(none)'}")
     if not org.is_enabled(source):
-        raise Invalid(INVALID_SOURCE_ACCOUNT, f"Invalid source account passed: {source} is not enabled for the org")
+        raise Invalid(
+            INVALID_SOURCE_ACCOUNT,
+            f"Invalid source account passed: {source} is not enabled for the org",
+        )
     if not org.is_multi_account(source):
         return SourceAccount(source, "")
     account = (account_id or "").strip()
     if not account:
         raise Invalid(ACCOUNT_MISSING, f"Account id is not passed: {source} needs an accountId")
     if not org.has_account(source, account):
-        raise Invalid(INVALID_SOURCE_ACCOUNT, f"Invalid source account passed: {source} has no account {account}")
+        raise Invalid(
+            INVALID_SOURCE_ACCOUNT,
+            f"Invalid source account passed: {source} has no account {account}",
+        )
     return SourceAccount(source, account)

@@ -37,7 +37,9 @@ def _channel(channel: CommChannel) -> dict[str, Any]:
     }
 
 
-def _card_details(customer: Customer, identifiers: Sequence[Identifier], org_id: int) -> list[dict[str, Any]]:
+def _card_details(
+    customer: Customer, identifiers: Sequence[Identifier], org_id: int
+) -> list[dict[str, Any]]:
     cards = []
     for ident in identifiers:
         if ident.type != "cardnumber":
@@ -70,7 +72,9 @@ def render_customer(
     all_profiles = repository.list_profiles(session, customer.id)
     profiles: Sequence[Profile] = all_profiles
     if where is not None:
-        profiles = [p for p in profiles if p.source == where.source and p.account_id == where.account_id]
+        profiles = [
+            p for p in profiles if p.source == where.source and p.account_id == where.account_id
+        ]
         if not profiles:
             raise NotFound(NOT_IN_SOURCE, f"No customer found in the given source ({where.source})")
     identifiers = repository.list_identifiers(session, customer.id)
@@ -78,7 +82,9 @@ def render_customer(
     tills = till_attributions(
         session,
         org_id,
-        {customer.created_by, customer.updated_by} | {p.created_by for p in profiles} | {p.updated_by for p in profiles},
+        {customer.created_by, customer.updated_by}
+        | {p.created_by for p in profiles}
+        | {p.updated_by for p in profiles},
     )
     all_identifiers = [_identifier(i) for i in identifiers]
     seen: set[tuple[str, str]] = set()
@@ -121,8 +127,18 @@ def render_customer(
             "loyaltyType": customer.loyalty_type,
             "attributionV2": {
                 "createDate": iso(customer.created_at),
-                "createdBy": {"id": created_by.get("id"), "code": created_by.get("code"), "name": created_by.get("name"), "type": "TILL"},
-                "modifiedBy": {"id": modified_by.get("id"), "code": modified_by.get("code"), "name": modified_by.get("name"), "type": "TILL"},
+                "createdBy": {
+                    "id": created_by.get("id"),
+                    "code": created_by.get("code"),
+                    "name": created_by.get("name"),
+                    "type": "TILL",
+                },
+                "modifiedBy": {
+                    "id": modified_by.get("id"),
+                    "code": modified_by.get("code"),
+                    "name": modified_by.get("name"),
+                    "type": "TILL",
+                },
                 "modifiedDate": iso(customer.updated_at),
                 "createdFromSource": first_source.lower(),
             },

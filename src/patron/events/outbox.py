@@ -33,7 +33,9 @@ def record_event(
         event_id=new_event_id(),
         org_id=org_id,
         event_name=name.value,
-        ref_id=ref if ref is not None else ref_id(org_id, entity_id if entity_id is not None else ""),
+        ref_id=ref
+        if ref is not None
+        else ref_id(org_id, entity_id if entity_id is not None else ""),
         api_request_id=api_request_id,
         entity_id=entity_id,
         created_at=clock.now(),

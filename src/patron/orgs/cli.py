@@ -21,7 +21,9 @@ console = Console()
 
 
 @app.command("apply")
-def apply(file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, readable=True)]) -> None:
+def apply(
+    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, readable=True)],
+) -> None:
     """Create or update the org described by an org file (YAML)."""
     try:
         spec = OrgFile.model_validate(yaml.safe_load(file.read_text()))

@@ -41,12 +41,19 @@ DEMO_ORG: dict[str, Any] = {
             "code": "store.demo",
             "name": "Demo Store",
             "externalId": "DEMO01",
-            "tills": [{"code": DEMO_TILL_CODE, "name": DEMO_TILL_CODE, "password": DEMO_TILL_PASSWORD}],
+            "tills": [
+                {"code": DEMO_TILL_CODE, "name": DEMO_TILL_CODE, "password": DEMO_TILL_PASSWORD}
+            ],
         }
     ],
     "apiClients": [{"key": DEMO_CLIENT_KEY, "secret": DEMO_CLIENT_SECRET, "till": DEMO_TILL_CODE}],
     "extendedFields": [
-        {"name": "gender", "label": "Gender", "dataType": "ENUM", "allowedValues": ["Male", "Female", "Other"]},
+        {
+            "name": "gender",
+            "label": "Gender",
+            "dataType": "ENUM",
+            "allowedValues": ["Male", "Female", "Other"],
+        },
         {"name": "city", "label": "City", "dataType": "STRING"},
         {"name": "dateofbirth", "label": "Date of birth", "dataType": "DATE"},
     ],

@@ -61,7 +61,9 @@ def load_org_config(session: Session, org_id: int) -> OrgConfig | None:
         allow_private_webhooks=org.allow_private_webhooks,
         accounts={k: frozenset(v) for k, v in accounts.items()},
         extended_fields=fields,
-        custom_fields={c.name.lower(): c.name for c in repository.list_custom_fields(session, org_id)},
+        custom_fields={
+            c.name.lower(): c.name for c in repository.list_custom_fields(session, org_id)
+        },
         status_labels=labels,
     )
 
@@ -158,7 +160,9 @@ def _apply_clients(session: Session, spec: OrgFile, tills: dict[str, Till]) -> N
     for client_spec in spec.api_clients:
         till = tills.get(client_spec.till)
         if till is None:
-            raise OrgFileError(f"API client {client_spec.key} names unknown till {client_spec.till}")
+            raise OrgFileError(
+                f"API client {client_spec.key} names unknown till {client_spec.till}"
+            )
         client = clients.get(client_spec.key)
         if client is None:
             if repository.find_client_by_key(session, client_spec.key) is not None:
@@ -174,11 +178,15 @@ def _apply_clients(session: Session, spec: OrgFile, tills: dict[str, Till]) -> N
 
 
 def _apply_fields(session: Session, spec: OrgFile) -> None:
-    existing = {(f.entity, f.name): f for f in repository.list_extended_fields(session, spec.org_id)}
+    existing = {
+        (f.entity, f.name): f for f in repository.list_extended_fields(session, spec.org_id)
+    }
     for field_spec in spec.extended_fields:
         row = existing.get((field_spec.entity, field_spec.name))
         if row is None:
-            row = ExtendedFieldDef(org_id=spec.org_id, entity=field_spec.entity, name=field_spec.name)
+            row = ExtendedFieldDef(
+                org_id=spec.org_id, entity=field_spec.entity, name=field_spec.name
+            )
             session.add(row)
         row.label = field_spec.label or field_spec.name
         row.data_type = field_spec.data_type.value
@@ -239,11 +247,14 @@ def describe_org(session: Session, org_id: int) -> dict[str, Any] | None:
             s.value: sorted(a for a in accounts if a)
             for s, accounts in sorted(config.accounts.items())
         },
-        "stores": [
-            {"code": s.code, "name": s.name, "externalId": s.external_id} for s in stores
-        ],
+        "stores": [{"code": s.code, "name": s.name, "externalId": s.external_id} for s in stores],
         "tills": [
-            {"code": t.code, "name": t.name, "store": store_codes[t.store_id], "active": t.is_active}
+            {
+                "code": t.code,
+                "name": t.name,
+                "store": store_codes[t.store_id],
+                "active": t.is_active,
+            }
             for t in tills
         ],
         "apiClients": [
@@ -262,11 +273,19 @@ def describe_org(session: Session, org_id: int) -> dict[str, Any] | None:
     }
 
 
-def till_attributions(session: Session, org_id: int, till_ids: set[int]) -> dict[int, dict[str, Any]]:
+def till_attributions(
+    session: Session, org_id: int, till_ids: set[int]
+) -> dict[int, dict[str, Any]]:
     """Render tills of the org as the documented attribution entities, by id."""
     if not till_ids:
         return {}
     return {
-        till.id: {"id": till.id, "code": till.code, "description": "", "name": till.name, "type": "TILL"}
+        till.id: {
+            "id": till.id,
+            "code": till.code,
+            "description": "",
+            "name": till.name,
+            "type": "TILL",
+        }
         for till in repository.tills_by_ids(session, org_id, till_ids)
     }

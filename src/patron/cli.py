@@ -31,7 +31,7 @@ console = Console()
 
 
 @db_app.command("upgrade")
-def db_upgrade(revision: str = "head") -> None:
+def db_upgrade(revision: str = "heads") -> None:
     """Migrate the database to the newest schema (or ``revision``)."""
     settings = Settings()
     if settings.is_sqlite:

@@ -31,7 +31,7 @@ def alembic_config(url: str) -> Config:
     return config
 
 
-def upgrade(url: str, revision: str = "head") -> None:
+def upgrade(url: str, revision: str = "heads") -> None:
     """Upgrade the database at ``url`` to ``revision``."""
     command.upgrade(alembic_config(url), revision)
 

@@ -31,6 +31,7 @@ def entered_by(principal: Principal) -> dict[str, Any]:
     """Render the acting till and its store."""
     store = principal.store
     return {
+        "user": {"username": principal.till_code},
         "id": principal.till_id,
         "till": {"code": principal.till_code, "name": principal.till_name},
         "store": {
@@ -77,7 +78,7 @@ def customer_identifiers(
         idents = by_profile.get(profile.id, [])
         key = SOURCE_KEYS[profile.source]
         if profile.source == Source.INSTORE:
-            out[key] = _instore_block(idents)
+            out[key] = {"id": profile.id, **_instore_block(idents)}
             continue
         accounts = out.setdefault(key, {"accounts": []})["accounts"]
         accounts.append(

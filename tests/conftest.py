@@ -9,23 +9,26 @@ from __future__ import annotations
 import base64
 import itertools
 import os
+import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import psycopg
-import pytest
-from fastapi.testclient import TestClient
+warnings.filterwarnings("ignore", message="Using `httpx` with `starlette.testclient`")
 
-from patron.app import create_app
-from patron.config import Settings
-from patron.db import Database, open_database, unit_of_work
-from patron.kit.secrets import md5_hex
-from patron.migrate import upgrade
-from patron.orgs.demo import DEMO_ORG
-from patron.orgs.schemas import OrgFile
-from patron.orgs.service import apply_org_file
+import psycopg  # noqa: E402
+import pytest  # noqa: E402
+from fastapi.testclient import TestClient  # noqa: E402
+
+from patron.app import create_app  # noqa: E402
+from patron.config import Settings  # noqa: E402
+from patron.db import Database, open_database, unit_of_work  # noqa: E402
+from patron.kit.secrets import md5_hex  # noqa: E402
+from patron.migrate import upgrade  # noqa: E402
+from patron.orgs.demo import DEMO_ORG  # noqa: E402
+from patron.orgs.schemas import OrgFile  # noqa: E402
+from patron.orgs.service import apply_org_file  # noqa: E402
 
 PG_ADMIN_URL = os.environ.get(
     "PATRON_TEST_PG_ADMIN", "postgresql://postgres@127.0.0.1:5432/postgres"
@@ -102,7 +105,7 @@ _org_ids = itertools.count(1000)
 
 
 @dataclass
-class TestOrg:
+class OrgCredentials:
     """An org created for one test, with its till credentials."""
 
     org_id: int
@@ -136,16 +139,16 @@ def org_spec(org_id: int, **overrides: Any) -> dict[str, Any]:
     return spec
 
 
-def make_org(db: Database, **overrides: Any) -> TestOrg:
+def make_org(db: Database, **overrides: Any) -> OrgCredentials:
     """Create an org of its own for a test."""
     org_id = next(_org_ids)
     with unit_of_work(db.write_session) as session:
         apply_org_file(session, OrgFile.model_validate(org_spec(org_id, **overrides)))
-    return TestOrg(org_id, f"till.{org_id}", "pw", f"key-{org_id}", "secret")
+    return OrgCredentials(org_id, f"till.{org_id}", "pw", f"key-{org_id}", "secret")
 
 
 @pytest.fixture
-def org(db: Database) -> TestOrg:
+def org(db: Database) -> OrgCredentials:
     """A fresh org for this test."""
     return make_org(db)
 
@@ -153,7 +156,7 @@ def org(db: Database) -> TestOrg:
 class Api:
     """The API client of one org's till."""
 
-    def __init__(self, client: TestClient, org: TestOrg) -> None:
+    def __init__(self, client: TestClient, org: OrgCredentials) -> None:
         self.client = client
         self.org = org
 
@@ -175,6 +178,6 @@ class Api:
 
 
 @pytest.fixture
-def api(app_client: TestClient, org: TestOrg) -> Api:
+def api(app_client: TestClient, org: OrgCredentials) -> Api:
     """An authenticated API client for this test's org."""
     return Api(app_client, org)

@@ -5,7 +5,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from sqlalchemy.orm import Session
+
 from patron.auth.principal import Principal
+from patron.customers import repository
 from patron.customers.models import Customer, Identifier, Profile
 from patron.kit import clock
 from patron.orgs.catalog import Source
@@ -117,3 +120,10 @@ def profile_event_data(
         "customFields": key_values(profile.fields or {}),
         "extendedFields": key_values(customer.extended_fields or {}),
     }
+
+
+def load_customer_identifiers(session: Session, customer: Customer) -> dict[str, Any]:
+    """Load and render the customer's ``customerIdentifiers`` for an event of another domain."""
+    profiles = repository.list_profiles(session, customer.id)
+    identifiers = repository.list_identifiers(session, customer.id)
+    return customer_identifiers(customer, profiles, identifiers)

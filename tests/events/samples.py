@@ -1,0 +1,271 @@
+"""The event payload samples of the seed documents, extracted at test time, defects fixed."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from patron.customers.events import customer_identifiers
+from patron.customers.models import Customer, Identifier, Profile
+from patron.events.models import Event
+from patron.kit import clock
+from patron.orgs.catalog import Source
+
+SEEDS = Path(__file__).parents[2].parent / "shared" / "seeds"
+CUSTOMER_AND_GROUP_DOC = SEEDS / "002_05f42ed73f24fc62.txt"
+PARTNER_DOC = SEEDS / "001_79a0b211cb9292ff.txt"
+
+# Kinds of sample: an enriched payload, a raw payload, the flat enriched-like payloads of
+# partnerProgramUpdated and the reminder, the PII-deletion enriched customerUpdated, and the
+# customerUpdated "enriched" sample that is a raw payload wrapped in {data, errors, warnings}.
+ENRICHED = "enriched"
+RAW = "raw"
+FLAT = "flat"
+PII_ENRICHED = "pii-enriched"
+WRAPPED_RAW = "wrapped-raw"
+
+_EVENT_HEADING = re.compile(r"\((\w+)\)\s*$")
+
+
+@dataclass(frozen=True)
+class Sample:
+    """One payload sample of one event."""
+
+    event: str
+    kind: str
+    payload: dict[str, Any]
+
+
+_IDENTIFIER_STUB = {"identifierType": "", "identifierValue": ""}
+
+
+def clean(value: Any) -> Any:
+    """Fix the samples' defects: strip stray spaces around keys, fill empty identifier stubs."""
+    if isinstance(value, dict):
+        fixed = {key.strip(): clean(item) for key, item in value.items()}
+        if isinstance(fixed.get("identifiers"), list) and "accountId" in fixed:
+            fixed["identifiers"] = [item or dict(_IDENTIFIER_STUB) for item in fixed["identifiers"]]
+        return fixed
+    if isinstance(value, list):
+        return [clean(item) for item in value]
+    return value
+
+
+def _markdown_samples(text: str) -> list[Sample]:
+    samples: list[Sample] = []
+    event = ""
+    is_pii = False
+    block: list[str] | None = None
+    label = ""
+    for line in text.splitlines():
+        if block is not None:
+            if line.startswith("```"):
+                payload = clean(json.loads("\n".join(block)))
+                samples.append(Sample(event, _markdown_kind(label, payload, is_pii), payload))
+                block = None
+            else:
+                block.append(line)
+        elif line.startswith("## "):
+            match = _EVENT_HEADING.search(line)
+            event = match.group(1) if match else ""
+            is_pii = False
+        elif line.startswith("### ") and "PII" in line:
+            is_pii = True
+        elif line.startswith("```json"):
+            block, label = [], line
+    return samples
+
+
+def _markdown_kind(label: str, payload: dict[str, Any], is_pii: bool) -> str:
+    if "Raw" in label:
+        return RAW
+    if is_pii:
+        return PII_ENRICHED
+    return WRAPPED_RAW if set(payload) == {"data", "errors", "warnings"} else ENRICHED
+
+
+def _plain_samples(text: str) -> list[Sample]:
+    samples: list[Sample] = []
+    decoder = json.JSONDecoder()
+    event = ""
+    position = 0
+    while position < len(text):
+        if text[position] == "{":
+            payload, end = decoder.raw_decode(text, position)
+            payload = clean(payload)
+            samples.append(Sample(event, _plain_kind(payload), payload))
+            position = end
+            continue
+        end = text.find("\n", position)
+        end = len(text) if end < 0 else end + 1
+        match = _EVENT_HEADING.search(text[position:end].strip())
+        if match:
+            event = match.group(1)
+        position = end
+    return samples
+
+
+def _plain_kind(payload: dict[str, Any]) -> str:
+    if "attributes" in payload:
+        return ENRICHED
+    return RAW if "eventLogId" in payload else FLAT
+
+
+def load_samples() -> list[Sample]:
+    """Return every event payload sample of the two event documents."""
+    return _markdown_samples(CUSTOMER_AND_GROUP_DOC.read_text(encoding="utf-8")) + _plain_samples(
+        PARTNER_DOC.read_text(encoding="utf-8")
+    )
+
+
+def sample(event: str, kind: str) -> dict[str, Any]:
+    """Return the one sample of ``event`` of ``kind``."""
+    found = [s.payload for s in load_samples() if s.event == event and s.kind == kind]
+    assert len(found) == 1, f"expected one {kind} sample of {event}, found {len(found)}"
+    return found[0]
+
+
+def key_structure(value: Any) -> Any:
+    """Return the recursive key structure of ``value``; a list is represented by its first item."""
+    if isinstance(value, dict):
+        return {key: key_structure(item) for key, item in sorted(value.items())}
+    if isinstance(value, list):
+        return [key_structure(value[0])] if value else []
+    return None
+
+
+def raw_to_enriched_structure(structure: Any) -> Any:
+    """Apply the enriched format's reductions to a raw key structure.
+
+    ``customerIdentifiers`` lose ``firstName``/``lastName``/``loyaltyType``, the instore block
+    loses its profile ``id`` and ``enteredBy`` loses its ``user``.
+    """
+    if isinstance(structure, list):
+        return [raw_to_enriched_structure(item) for item in structure]
+    if not isinstance(structure, dict):
+        return structure
+    out = {key: raw_to_enriched_structure(item) for key, item in structure.items()}
+    if "customerId" in out:
+        for key in ("firstName", "lastName", "loyaltyType"):
+            out.pop(key, None)
+        if isinstance(out.get("instore"), dict):
+            out["instore"].pop("id", None)
+    if "till" in out and "store" in out:
+        out.pop("user", None)
+    return out
+
+
+# Stored events that mirror the samples: the same sources and identifier types, real values.
+
+ORG_ID = 150698
+ROW_ID = 206
+CREATED_AT = dt.datetime(2023, 5, 12, 6, 59, 59, 971000, tzinfo=dt.UTC)
+CHANGED_AT = dt.datetime(2023, 5, 12, 6, 59, 58, tzinfo=dt.UTC)
+
+# The account sources of the raw samples, each with one account.
+RAW_ACCOUNT_SOURCES = (
+    Source.FACEBOOK,
+    Source.WEB_ENGAGE,
+    Source.WECHAT,
+    Source.MARTJACK,
+    Source.TMALL,
+    Source.TAOBAO,
+    Source.JD,
+    Source.ECOMMERCE,
+    Source.WEBSITE,
+    Source.LINE,
+)
+
+ENTERED_BY: dict[str, Any] = {
+    "user": {"username": "till.rpm"},
+    "id": 200320889,
+    "till": {"code": "till.rpm", "name": "Till RPM"},
+    "store": {
+        "code": "store.rpm",
+        "name": "Mothercare RSIA Paramount Makassar",
+        "externalId": "MOTHERCARERPM",
+        "externalId1": "",
+        "externalId2": "",
+    },
+}
+
+
+def identifiers_of(
+    customer_id: int,
+    instore: dict[str, str],
+    *,
+    card: tuple[str, str] | None = None,
+    account_sources: tuple[Source, ...] = (),
+) -> dict[str, Any]:
+    """Render ``customerIdentifiers`` with patron's renderer, for a customer held in memory."""
+    customer = Customer(id=customer_id, loyalty_type="loyalty")
+    profiles = [Profile(id=customer_id * 10, source=Source.INSTORE, account_id="")]
+    profiles[0].first_name, profiles[0].last_name = "Rosma", "Dewi"
+    identifiers = [
+        Identifier(profile_id=profiles[0].id, type=kind, value=value, attrs=None)
+        for kind, value in instore.items()
+    ]
+    if card is not None:
+        identifiers.append(
+            Identifier(
+                profile_id=profiles[0].id,
+                type="cardnumber",
+                value=card[0],
+                attrs={"cardExternalId": card[1]},
+            )
+        )
+    for number, source in enumerate(account_sources, start=1):
+        profile = Profile(id=customer_id * 10 + number, source=source, account_id=f"{source}-1")
+        profiles.append(profile)
+        identifiers.append(
+            Identifier(profile_id=profile.id, type="mobile", value=instore.get("mobile", "62"))
+        )
+    return customer_identifiers(customer, profiles, identifiers)
+
+
+def full_identifiers(customer_id: int = 164875382) -> dict[str, Any]:
+    """Return identifiers like the raw samples': instore with a card, and every account source."""
+    return identifiers_of(
+        customer_id,
+        {"mobile": "6282396092287", "email": "rosma@example.com", "externalId": "226682932023"},
+        card=("CARD-0001", "CARD-EXT-0001"),
+        account_sources=RAW_ACCOUNT_SOURCES,
+    )
+
+
+def profile_data(identifiers: dict[str, Any], **overrides: Any) -> dict[str, Any]:
+    """Return customerAdded ``data`` as the registration writes it."""
+    data: dict[str, Any] = {
+        "loyaltyType": "loyalty",
+        "source": "INSTORE",
+        "accountId": "",
+        "firstName": "Rosma",
+        "lastName": "Dewi",
+        "enteredAt": clock.epoch_ms(CHANGED_AT),
+        "enteredBy": ENTERED_BY,
+        "customerIdentifiers": identifiers,
+        "customFields": [{"key": "city", "value": "Makassar"}],
+        "extendedFields": [{"key": "gender", "value": "Female"}],
+    }
+    data.update(overrides)
+    return data
+
+
+def make_event(name: str, data: dict[str, Any], *, entity_id: int = 164875382) -> Event:
+    """Return an outbox row held in memory, as the database would return it."""
+    return Event(
+        id=ROW_ID,
+        event_id=str(uuid.uuid4()),
+        org_id=ORG_ID,
+        event_name=name,
+        ref_id=f"{ORG_ID}_{entity_id}",
+        api_request_id="0c52fc98594959bf0d577218bf565798",
+        entity_id=entity_id,
+        created_at=CREATED_AT,
+        data=data,
+    )

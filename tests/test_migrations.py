@@ -1,0 +1,21 @@
+"""The schema comes from the migrations, and they agree with the models."""
+
+from __future__ import annotations
+
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+
+from patron.db import Database
+from patron.migrate import is_current
+from patron.tables import metadata
+
+
+def test_database_is_at_head(db: Database) -> None:
+    assert is_current(db.writer)
+
+
+def test_models_and_migrations_agree(db: Database) -> None:
+    with db.writer.connect() as conn:
+        context = MigrationContext.configure(conn, opts={"compare_type": True})
+        differences = compare_metadata(context, metadata)
+    assert differences == []

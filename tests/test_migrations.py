@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
@@ -16,6 +18,13 @@ def test_database_is_at_head(db: Database) -> None:
 
 def test_models_and_migrations_agree(db: Database) -> None:
     with db.writer.connect() as conn:
-        context = MigrationContext.configure(conn, opts={"compare_type": True})
+        context = MigrationContext.configure(
+            conn, opts={"compare_type": True, "include_object": _declared_in_models}
+        )
         differences = compare_metadata(context, metadata)
     assert differences == []
+
+
+def _declared_in_models(obj: Any, name: str | None, type_: str, reflected: bool, _: Any) -> bool:
+    # Expression indexes for prefix search are dialect-specific DDL that only migrations hold.
+    return not (type_ == "index" and name is not None and name.endswith("_prefix"))

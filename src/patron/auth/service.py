@@ -54,26 +54,25 @@ class IssuedToken:
     ttl_seconds: int
 
 
+def principal_of_till(
+    session: Session, till_id: int, *, active_only: bool = True
+) -> Principal | None:
+    """Build the principal of a till (for jobs acting on behalf of the till that asked)."""
+    till = orgs_repo.get_till(session, till_id)
+    if till is None or (active_only and not till.is_active):
+        return None
+    store = orgs_repo.get_store(session, till.store_id)
+    org = load_org_config(session, till.org_id)
+    if store is None or org is None:
+        return None
+    return Principal(
+        org=org, till_id=till.id, till_code=till.code, till_name=till.name, store=store_info(store)
+    )
+
+
 def load_principal(session: Session, caches: AuthCaches, till_id: int) -> Principal | None:
     """Return the principal of an active till, from the cache when fresh."""
-
-    def load() -> Principal | None:
-        till = orgs_repo.get_till(session, till_id)
-        if till is None or not till.is_active:
-            return None
-        store = orgs_repo.get_store(session, till.store_id)
-        org = load_org_config(session, till.org_id)
-        if store is None or org is None:
-            return None
-        return Principal(
-            org=org,
-            till_id=till.id,
-            till_code=till.code,
-            till_name=till.name,
-            store=store_info(store),
-        )
-
-    return caches.principals.get_or_load(till_id, load)
+    return caches.principals.get_or_load(till_id, lambda: principal_of_till(session, till_id))
 
 
 def authenticate_basic(

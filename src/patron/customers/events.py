@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -10,6 +11,8 @@ from sqlalchemy.orm import Session
 from patron.auth.principal import Principal
 from patron.customers import repository
 from patron.customers.models import Customer, Identifier, Profile
+from patron.events.catalogue import EventName
+from patron.events.outbox import record_event
 from patron.kit import clock
 from patron.orgs.catalog import Source
 
@@ -127,3 +130,72 @@ def load_customer_identifiers(session: Session, customer: Customer) -> dict[str,
     profiles = repository.list_profiles(session, customer.id)
     identifiers = repository.list_identifiers(session, customer.id)
     return customer_identifiers(customer, profiles, identifiers)
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    """One entry of ``updatedFields``."""
+
+    field_name: str
+    previous: Any
+    current: Any
+    field_type: str
+    source: str | None = None
+    account_id: str | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        """Render the documented ``{fieldName, previousValue, currentValue, fieldType}`` entry."""
+        out: dict[str, Any] = {
+            "fieldName": self.field_name,
+            "previousValue": self.previous,
+            "currentValue": self.current,
+            "fieldType": self.field_type,
+        }
+        if self.source is not None:
+            out["source"] = self.source
+            out["accountId"] = self.account_id or ""
+        return out
+
+
+STANDARD_FIELD = "StandardField"
+CUSTOM_FIELD = "CustomField"
+EXTENDED_FIELD = "ExtendedField"
+IDENTIFIER_FIELD = "Identifier"
+CHANNEL_FIELD = "CommChannel"
+
+
+def record_customer_updated(
+    session: Session,
+    principal: Principal,
+    customer: Customer,
+    profile: Profile | None,
+    changes: Sequence[FieldChange],
+    *,
+    activity: str,
+    request_id: str,
+    customer_status: dict[str, Any] | None = None,
+) -> None:
+    """Write ``customerUpdated`` for the changes (in the caller's transaction)."""
+    session.flush()
+    profiles = repository.list_profiles(session, customer.id)
+    identifiers = repository.list_identifiers(session, customer.id)
+    shown = profile or (profiles[0] if profiles else None)
+    if shown is None:
+        data: dict[str, Any] = {"loyaltyType": customer.loyalty_type, "source": "", "accountId": ""}
+        data["customerIdentifiers"] = customer_identifiers(customer, profiles, identifiers)
+        data["enteredBy"] = entered_by(principal)
+        data["enteredAt"] = clock.epoch_ms(clock.now())
+    else:
+        data = profile_event_data(principal, customer, shown, profiles, identifiers)
+    data["updatedFields"] = [c.as_dict() for c in changes]
+    if customer_status is not None:
+        data["customerStatus"] = customer_status
+    data["triggeringActivity"] = {"name": activity, "requestId": request_id}
+    record_event(
+        session,
+        org_id=customer.org_id,
+        name=EventName.CUSTOMER_UPDATED,
+        entity_id=customer.id,
+        data=data,
+        api_request_id=request_id,
+    )

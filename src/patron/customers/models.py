@@ -25,6 +25,12 @@ class Customer(Base):
     merged_into_id: Mapped[int | None] = mapped_column(
         BigInteger, ForeignKey("customers.id"), nullable=True, index=True
     )
+    # Set while a PII deletion is pending; the scrub job picks these customers up.
+    deletion_requested_at: Mapped[dt.datetime | None] = mapped_column(
+        UTCDateTime(), nullable=True, index=True
+    )
+    deletion_requested_by: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    deletion_reason: Mapped[str | None] = mapped_column(String(500), nullable=True)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
     created_by: Mapped[int] = mapped_column(BigInteger)
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
@@ -115,3 +121,42 @@ class CommChannel(Base):
     is_verified: Mapped[bool] = mapped_column(Boolean, default=False)
     meta: Mapped[dict[str, Any]] = mapped_column(JsonDoc, default=dict)
     attributes: Mapped[dict[str, Any]] = mapped_column(JsonDoc, default=dict)
+
+
+class ChangeRequest(Base):
+    """A recorded change of a customer: identifier changes, merges and status changes."""
+
+    __tablename__ = "change_requests"
+    __table_args__ = (Index("ix_change_requests_customer", "org_id", "customer_id", "id"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    org_id: Mapped[int] = mapped_column(Integer)
+    customer_id: Mapped[int] = mapped_column(BigInteger)
+    change_type: Mapped[str] = mapped_column(String(32))
+    source: Mapped[str] = mapped_column(String(16), default="")
+    account_id: Mapped[str] = mapped_column(String(64), default="")
+    status: Mapped[str] = mapped_column(String(16), default="APPROVED")
+    details: Mapped[dict[str, Any]] = mapped_column(JsonDoc, default=dict)
+    comments: Mapped[str] = mapped_column(String(500), default="")
+    added_by: Mapped[int] = mapped_column(BigInteger)
+    added_on: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    updated_by: Mapped[int] = mapped_column(BigInteger)
+    updated_on: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+
+
+class StatusLogEntry(Base):
+    """One change of a customer's status label."""
+
+    __tablename__ = "status_log"
+    __table_args__ = (Index("ix_status_log_customer", "org_id", "customer_id", "id"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    org_id: Mapped[int] = mapped_column(Integer)
+    customer_id: Mapped[int] = mapped_column(BigInteger)
+    label: Mapped[str] = mapped_column(String(100))
+    prev_label: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    status: Mapped[str] = mapped_column(String(32))
+    reason: Mapped[str] = mapped_column(String(500), default="")
+    created_on: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    created_by: Mapped[int] = mapped_column(BigInteger)
+    is_active: Mapped[bool] = mapped_column(Boolean, default=True)

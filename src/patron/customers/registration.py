@@ -14,7 +14,8 @@ from patron.customers.drafts import ProfileDraft, prepare_profile
 from patron.customers.events import profile_event_data
 from patron.customers.fields import clean_extended_fields
 from patron.customers.identifiers import PRIMARY_CANDIDATES
-from patron.customers.models import CommChannel, Customer, Identifier, Identity, Profile
+from patron.customers.models import Customer, Identity, Profile
+from patron.customers.profiles import add_channel, add_identifier
 from patron.customers.schemas import RegisterCustomerIn
 from patron.errors import Conflict, Invalid, Notice
 from patron.events.catalogue import EventName
@@ -219,32 +220,9 @@ def _add_profile(
     session.add(profile)
     session.flush()
     for ident in draft.identifiers:
-        session.add(
-            Identifier(
-                org_id=customer.org_id,
-                customer_id=customer.id,
-                profile_id=profile.id,
-                source=profile.source,
-                account_id=profile.account_id,
-                type=ident.type,
-                value=ident.value,
-                attrs=ident.attrs,
-                created_at=now,
-            )
-        )
+        add_identifier(session, profile, ident)
     for channel in draft.channels:
-        session.add(
-            CommChannel(
-                customer_id=customer.id,
-                profile_id=profile.id,
-                type=channel.type,
-                value=channel.value,
-                is_primary=channel.primary,
-                is_verified=channel.verified,
-                meta=channel.meta,
-                attributes=channel.attributes,
-            )
-        )
+        add_channel(session, profile, channel)
     return profile
 
 

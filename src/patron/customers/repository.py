@@ -104,3 +104,15 @@ def find_profile(
         Profile.account_id == account_id,
     )
     return session.scalar(query)
+
+
+def lock_customers(session: Session, org_id: int, customer_ids: set[int]) -> dict[int, Customer]:
+    """Lock several customers in id order (so concurrent lockers cannot deadlock), freshly read."""
+    query = (
+        select(Customer)
+        .where(Customer.org_id == org_id, Customer.id.in_(sorted(customer_ids)))
+        .order_by(Customer.id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    return {c.id: c for c in session.scalars(query)}

@@ -60,15 +60,13 @@ class LoyaltyInfoIn(Wire):
     loyalty_type: str | None = Field(default=None, alias="loyaltyType")
 
 
-class RegisterCustomerIn(Wire):
-    """Body of ``POST /v2/customers``."""
+class UpdateCustomerIn(Wire):
+    """Body of ``PUT /v2/customers/{id}`` and ``PUT /v2/customers/lookup``."""
 
     loyalty_info: LoyaltyInfoIn | None = Field(default=None, alias="loyaltyInfo")
     loyalty_type: str | None = Field(default=None, alias="loyaltyType")
     profiles: list[ProfileIn] | None = None
     extended_fields: dict[str, Any] | None = Field(default=None, alias="extendedFields")
-    associated_with: str | None = Field(default=None, alias="associatedWith")
-    create_date: str | None = Field(default=None, alias="createDate")
 
     @property
     def requested_loyalty_type(self) -> str | None:
@@ -76,6 +74,28 @@ class RegisterCustomerIn(Wire):
         if self.loyalty_info and self.loyalty_info.loyalty_type:
             return self.loyalty_info.loyalty_type
         return self.loyalty_type
+
+
+class RegisterCustomerIn(UpdateCustomerIn):
+    """Body of ``POST /v2/customers``."""
+
+    associated_with: str | None = Field(default=None, alias="associatedWith")
+    create_date: str | None = Field(default=None, alias="createDate")
+
+
+class IdentifierChangeIn(Wire):
+    """Body of ``POST /v2/customers/{id}/changeIdentifier``."""
+
+    add: list[IdentifierIn] | None = None
+    remove: list[IdentifierIn] | None = None
+
+
+class StatusChangeIn(Wire):
+    """Body of ``PUT /v2/customers/lookup/status``."""
+
+    reason: str | None = None
+    label: str | None = None
+    created_on: str | None = Field(default=None, alias="createdOn")
 
 
 class Notice(BaseModel):

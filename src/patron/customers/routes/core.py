@@ -1,38 +1,29 @@
-"""HTTP endpoints of the customers domain (``/v2/customers``)."""
+"""Register, fetch and look up customers."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter
 
 from patron.auth.dependencies import CurrentPrincipal
 from patron.customers.lookup import get_customer, resolve_identifier
 from patron.customers.registration import register_customer
-from patron.customers.schemas import CreatedOut, ErrorEnvelope, LookupOut, RegisterCustomerIn
+from patron.customers.routes.common import (
+    ERRORS,
+    AccountId,
+    IdentifierName,
+    IdentifierValue,
+    Source,
+    created,
+)
+from patron.customers.schemas import CreatedOut, LookupOut, RegisterCustomerIn
 from patron.customers.sources import resolve_source_account
 from patron.customers.views import render_customer
 from patron.kit.context import current_request_id
 from patron.web import ReadSession, WriteSession
 
-ERRORS: dict[int | str, dict[str, Any]] = {
-    code: {"model": ErrorEnvelope, "description": text}
-    for code, text in {
-        400: "Invalid input (documented code in the envelope)",
-        401: "No or bad credentials",
-        404: "Customer not found (8015, 8065, 8069)",
-        409: "Identifier conflict (1014, 1016, 1032, 1033, 8053, 8066)",
-    }.items()
-}
-
 router = APIRouter(prefix="/v2/customers", tags=["customers"], responses=ERRORS)
-
-Source = Annotated[str | None, Query(description="Source, or ALL for every source")]
-AccountId = Annotated[
-    str | None, Query(alias="accountId", description="Account of a multi-account source")
-]
-IdentifierName = Annotated[str | None, Query(alias="identifierName")]
-IdentifierValue = Annotated[str | None, Query(alias="identifierValue")]
 
 
 @router.post("", response_model=CreatedOut, response_model_by_alias=True)
@@ -45,11 +36,7 @@ def register(
     customer (warning 8050, `createdId` is the existing customer).
     """
     outcome = register_customer(session, principal, body, current_request_id())
-    return {
-        "createdId": outcome.customer_id,
-        "warnings": [w.as_dict() for w in outcome.warnings],
-        "sideEffects": [],
-    }
+    return created(outcome.customer_id, outcome.warnings)
 
 
 @router.get("/lookup", response_model=LookupOut)

@@ -1,0 +1,191 @@
+"""Update customers, change identifiers, search, status and change history."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, BackgroundTasks, Query, Request
+
+from patron.auth.dependencies import CurrentPrincipal
+from patron.customers.change_identifier import change_identifiers
+from patron.customers.history import ChangeFilter, list_changes, render_changes
+from patron.customers.identifiers import PRIMARY_CANDIDATES, canonical_lookup_name
+from patron.customers.lookup import get_customer, resolve_identifier
+from patron.customers.routes.common import (
+    ERRORS,
+    AccountId,
+    IdentifierName,
+    IdentifierValue,
+    Source,
+    UseAsync,
+    created,
+)
+from patron.customers.schemas import IdentifierChangeIn, StatusChangeIn, UpdateCustomerIn
+from patron.customers.search import search_customers
+from patron.customers.sources import resolve_source_account
+from patron.customers.status import change_status, status_log
+from patron.customers.tasks import run_pii_deletions
+from patron.customers.updates import update_customer
+from patron.errors import Invalid
+from patron.kit.context import current_request_id
+from patron.kit.pagination import Page
+from patron.web import ReadSession, WriteSession, database
+
+router = APIRouter(prefix="/v2/customers", tags=["customers"], responses=ERRORS)
+
+
+def _update_identifier_name(name: str | None) -> str | None:
+    canonical = canonical_lookup_name(name)
+    if canonical not in PRIMARY_CANDIDATES:
+        raise Invalid(
+            8013,
+            f"Customer identifier is invalid: identifierName must be mobile, email or externalId, not {name!r}",
+        )
+    return canonical
+
+
+@router.put("/lookup")
+def update_by_identifier(
+    body: UpdateCustomerIn,
+    principal: CurrentPrincipal,
+    session: WriteSession,
+    source: Source = None,
+    account_id: AccountId = None,
+    identifier_name: IdentifierName = None,
+    identifier_value: IdentifierValue = None,
+    use_async: UseAsync = None,
+) -> dict[str, Any]:
+    """Update the details of the customer holding a mobile, email or external id."""
+    name = _update_identifier_name(identifier_name)
+    customer, where = resolve_identifier(
+        session, principal.org, source, account_id, name, identifier_value
+    )
+    if where is None:
+        raise Invalid(8012, "Invalid source passed: updates need one source, not ALL")
+    outcome = update_customer(session, principal, customer.id, where, body, current_request_id())
+    return created(outcome.customer_id, outcome.warnings)
+
+
+@router.put("/lookup/status")
+def update_status(
+    body: StatusChangeIn,
+    principal: CurrentPrincipal,
+    session: WriteSession,
+    request: Request,
+    tasks: BackgroundTasks,
+    source: Source = None,
+    account_id: AccountId = None,
+    identifier_name: IdentifierName = None,
+    identifier_value: IdentifierValue = None,
+) -> dict[str, Any]:
+    """Move the customer to another status label; a Pending deletion label starts PII deletion."""
+    name = _update_identifier_name(identifier_name)
+    customer, _ = resolve_identifier(
+        session, principal.org, source, account_id, name, identifier_value
+    )
+    change_status(session, principal, customer, body, current_request_id())
+    if customer.deletion_requested_at is not None:
+        tasks.add_task(run_pii_deletions, database(request))
+    return {"warnings": [], "error": []}
+
+
+@router.get("/search")
+def search(
+    principal: CurrentPrincipal,
+    session: ReadSession,
+    q: Annotated[
+        str | None, Query(description="Prefix of a first name, last name or identifier")
+    ] = None,
+    limit: int = 10,
+    offset: int = 0,
+) -> dict[str, Any]:
+    """Find customers whose first name, last name or any identifier starts with `q`."""
+    return search_customers(session, principal.org_id, q, Page(limit=limit, offset=offset))
+
+
+@router.put("/{customer_id}")
+def update(
+    customer_id: int,
+    body: UpdateCustomerIn,
+    principal: CurrentPrincipal,
+    session: WriteSession,
+    source: Source = None,
+    account_id: AccountId = None,
+    use_async: UseAsync = None,
+) -> dict[str, Any]:
+    """Update names, custom and extended fields, channels and loyalty type of one source profile.
+
+    Identifiers already on the profile never change here (use changeIdentifier); identifier
+    types the profile lacks are added.
+    """
+    where = resolve_source_account(principal.org, source, account_id)
+    assert where is not None
+    outcome = update_customer(session, principal, customer_id, where, body, current_request_id())
+    return created(outcome.customer_id, outcome.warnings)
+
+
+@router.api_route("/{customer_id}/changeIdentifier", methods=["POST", "PUT"])
+def change_identifier(
+    customer_id: int,
+    body: IdentifierChangeIn,
+    principal: CurrentPrincipal,
+    session: WriteSession,
+    source: Source = None,
+    account_id: AccountId = None,
+    use_async: UseAsync = None,
+) -> dict[str, Any]:
+    """Add or remove identifiers and cards of one source profile.
+
+    An added identifier that another customer holds in another source merges this customer
+    into that one (warning 8051; `createdId` is the surviving customer).
+    """
+    where = resolve_source_account(principal.org, source, account_id)
+    assert where is not None
+    outcome = change_identifiers(session, principal, customer_id, where, body, current_request_id())
+    return {"createdId": outcome.customer_id, "warnings": [w.as_dict() for w in outcome.warnings]}
+
+
+@router.get("/{customer_id}/changeRequest")
+def change_requests(
+    customer_id: int,
+    principal: CurrentPrincipal,
+    session: ReadSession,
+    change_type: Annotated[str | None, Query(alias="changeType")] = None,
+    source: Source = None,
+    start_date: Annotated[str | None, Query(alias="startDate")] = None,
+    end_date: Annotated[str | None, Query(alias="endDate")] = None,
+    start_id: Annotated[int | None, Query(alias="startId")] = None,
+    end_id: Annotated[int | None, Query(alias="endId")] = None,
+    limit: int = 10,
+    offset: int = 0,
+    sort_by: Annotated[str | None, Query(alias="sortBy")] = None,
+    sort_order: Annotated[str | None, Query(alias="sortOrder")] = None,
+) -> dict[str, Any]:
+    """List the customer's identifier changes, merges and status changes."""
+    if not 1 <= limit <= 100 or offset < 0:
+        raise Invalid(400, "Input is invalid: limit must be 1..100 and offset not negative")
+    customer = get_customer(session, principal.org_id, customer_id)
+    flt = ChangeFilter(
+        change_type, source, start_date, end_date, start_id, end_id, sort_by, sort_order
+    )
+    page = Page(limit=limit, offset=offset)
+    rows, total = list_changes(session, principal.org_id, customer.id, flt, page)
+    return {
+        "pagination": page.as_dict(total),
+        "data": render_changes(session, principal.org_id, rows),
+        "warnings": [],
+        "errors": [],
+    }
+
+
+@router.get("/{customer_id}/statusLog")
+def get_status_log(
+    customer_id: int, principal: CurrentPrincipal, session: ReadSession
+) -> dict[str, Any]:
+    """List the customer's status label changes, newest first."""
+    customer = get_customer(session, principal.org_id, customer_id)
+    return {
+        "data": status_log(session, principal.org_id, customer.id),
+        "warnings": [],
+        "errors": [],
+    }

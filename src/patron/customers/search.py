@@ -1,0 +1,107 @@
+"""Customer search: first name, last name or any identifier value starting with a prefix."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import ColumnElement, func, literal, select, union_all
+from sqlalchemy.orm import InstrumentedAttribute, Session
+
+from patron.customers.models import Identifier, Profile
+from patron.errors import Invalid
+from patron.kit.pagination import Page
+
+MAX_LIMIT = 100
+MAX_QUERY = 100
+
+
+def _prefix_match(
+    column: InstrumentedAttribute[str], prefix: str, dialect: str
+) -> ColumnElement[bool]:
+    """Match ``lower(column)`` against a lower-case prefix using the prefix index.
+
+    PostgreSQL's ``text_pattern_ops`` index serves ``LIKE 'p%'``; SQLite's expression index
+    serves a half-open range on the same expression.
+    """
+    lowered = func.lower(column)
+    if dialect == "postgresql":
+        escaped = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        return lowered.like(escaped + "%", escape="\\")
+    return (lowered >= prefix) & (lowered < prefix + "\U0010ffff")
+
+
+def _matches(org_id: int, prefix: str, dialect: str) -> Any:
+    first = select(
+        Profile.customer_id.label("customer_id"),
+        literal("firstName").label("id_type"),
+        Profile.first_name.label("id_value"),
+        Profile.source.label("source"),
+        Profile.account_id.label("account_id"),
+    ).where(Profile.org_id == org_id, _prefix_match(Profile.first_name, prefix, dialect))
+    last = select(
+        Profile.customer_id,
+        literal("lastName"),
+        Profile.last_name,
+        Profile.source,
+        Profile.account_id,
+    ).where(Profile.org_id == org_id, _prefix_match(Profile.last_name, prefix, dialect))
+    idents = select(
+        Identifier.customer_id,
+        Identifier.type,
+        Identifier.value,
+        Identifier.source,
+        Identifier.account_id,
+    ).where(Identifier.org_id == org_id, _prefix_match(Identifier.value, prefix, dialect))
+    return union_all(first, last, idents).subquery("matches")
+
+
+def search_customers(session: Session, org_id: int, q: str | None, page: Page) -> dict[str, Any]:
+    """Return one page of matching customers with what matched, and the total."""
+    prefix = (q or "").strip().lower()
+    if not prefix:
+        raise Invalid(400, "Input is invalid: q is required")
+    if len(prefix) > MAX_QUERY:
+        raise Invalid(400, f"Input is invalid: q is longer than {MAX_QUERY} characters")
+    if not 1 <= page.limit <= MAX_LIMIT or page.offset < 0:
+        raise Invalid(
+            400, f"Input is invalid: limit must be 1..{MAX_LIMIT} and offset not negative"
+        )
+    dialect = session.get_bind().dialect.name
+    matches = _matches(org_id, prefix, dialect)
+    total = session.scalar(select(func.count(func.distinct(matches.c.customer_id)))) or 0
+    ids = list(
+        session.scalars(
+            select(matches.c.customer_id)
+            .group_by(matches.c.customer_id)
+            .order_by(matches.c.customer_id)
+            .limit(page.limit)
+            .offset(page.offset)
+        )
+    )
+    data = []
+    if ids:
+        matched: dict[int, list[dict[str, Any]]] = {i: [] for i in ids}
+        for row in session.execute(select(matches).where(matches.c.customer_id.in_(ids))):
+            matched[row.customer_id].append(
+                {
+                    "idType": row.id_type,
+                    "idValue": row.id_value,
+                    "source": row.source,
+                    "accountId": row.account_id,
+                }
+            )
+        profiles: dict[int, list[dict[str, Any]]] = {i: [] for i in ids}
+        query = select(Profile).where(Profile.customer_id.in_(ids)).order_by(Profile.id)
+        for profile in session.scalars(query):
+            profiles[profile.customer_id].append(
+                {
+                    "source": profile.source,
+                    "accountId": profile.account_id,
+                    "firstName": profile.first_name,
+                    "lastName": profile.last_name,
+                }
+            )
+        data = [
+            {"userId": i, "matchedIdentifiers": matched[i], "profiles": profiles[i]} for i in ids
+        ]
+    return {"pagination": page.as_dict(int(total)), "data": data, "warnings": [], "errors": []}

@@ -1,0 +1,278 @@
+"""Updating customer details (names, fields, channels, loyalty type); identifiers only grow."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from patron.auth.principal import Principal
+from patron.customers import repository
+from patron.customers.drafts import prepare_channel, prepare_identifier
+from patron.customers.events import (
+    CHANNEL_FIELD,
+    CUSTOM_FIELD,
+    EXTENDED_FIELD,
+    IDENTIFIER_FIELD,
+    STANDARD_FIELD,
+    FieldChange,
+    record_customer_updated,
+)
+from patron.customers.fields import clean_custom_fields, clean_extended_fields
+from patron.customers.history import change_type_of, record_change
+from patron.customers.lookup import MERGED, NOT_FOUND, NOT_FOUND_MESSAGE, follow_merges
+from patron.customers.models import Customer, Profile
+from patron.customers.profiles import add_channel, add_identifier, claim, claims_of
+from patron.customers.schemas import ProfileIn, UpdateCustomerIn
+from patron.customers.sources import SourceAccount
+from patron.errors import Invalid, NotFound, Notice
+from patron.kit import clock
+
+NOT_IN_SOURCE = 8065
+LOYALTY_DOWNGRADE = 1046
+# Invalid identifier values in an update are dropped with these warnings.
+UPDATE_INVALID = {
+    "mobile": (8056, "Invalid mobile number"),
+    "email": (8055, "Invalid email id"),
+    "externalId": (8064, "External id validation failed"),
+}
+
+
+@dataclass
+class Update:
+    """The outcome of an update."""
+
+    customer_id: int
+    warnings: list[Notice] = field(default_factory=list)
+    changes: list[FieldChange] = field(default_factory=list)
+
+
+def locked_customer(session: Session, org_id: int, customer_id: int) -> Customer:
+    """Lock the customer for a change; unknown is 8015, merged away is 8069."""
+    customer = repository.lock_customer(session, org_id, customer_id)
+    if customer is None:
+        raise NotFound(NOT_FOUND, NOT_FOUND_MESSAGE)
+    if customer.merged_into_id is not None:
+        survivor = follow_merges(session, org_id, customer)
+        raise NotFound(MERGED, f"The customer is merged into another account: {survivor.id}")
+    return customer
+
+
+def _body_profile(body: UpdateCustomerIn, where: SourceAccount) -> ProfileIn | None:
+    for item in body.profiles or []:
+        if (not item.source or item.source.strip().upper() == where.source) and (
+            not item.account_id
+            or item.account_id.strip() == where.account_id
+            or not where.account_id
+        ):
+            return item
+    return None
+
+
+def _names(profile: Profile, item: ProfileIn, changes: list[FieldChange]) -> None:
+    for label, attr, value in (
+        ("firstName", "first_name", item.first_name),
+        ("lastName", "last_name", item.last_name),
+    ):
+        if value is None:
+            continue
+        value = value.strip()
+        if getattr(profile, attr) != value:
+            changes.append(FieldChange(label, getattr(profile, attr), value, STANDARD_FIELD))
+            setattr(profile, attr, value)
+
+
+def _custom_fields(principal: Principal, profile: Profile, item: ProfileIn, out: Update) -> None:
+    if item.fields is None:
+        return
+    merged = dict(profile.fields or {})
+    for name, value in clean_custom_fields(principal.org, item.fields, out.warnings).items():
+        if merged.get(name) != value:
+            out.changes.append(FieldChange(name, merged.get(name), value, CUSTOM_FIELD))
+            merged[name] = value
+    profile.fields = merged
+
+
+def _channels(
+    session: Session, principal: Principal, profile: Profile, item: ProfileIn, out: Update
+) -> None:
+    existing = [
+        c
+        for c in repository.list_channels(session, profile.customer_id)
+        if c.profile_id == profile.id
+    ]
+    for raw in item.comm_channels or []:
+        draft = prepare_channel(principal.org, raw, out.warnings)
+        if draft is None:
+            continue
+        current = next(
+            (c for c in existing if c.type == draft.type and c.value == draft.value), None
+        )
+        if draft.primary:
+            for other in existing:
+                if other.type == draft.type and other is not current and other.is_primary:
+                    other.is_primary = False
+        if current is None:
+            existing.append(add_channel(session, profile, draft))
+            out.changes.append(
+                FieldChange(f"commChannel.{draft.type}", None, draft.value, CHANNEL_FIELD)
+            )
+            continue
+        before = (current.is_primary, current.is_verified, current.meta, current.attributes)
+        current.is_primary = draft.primary
+        current.is_verified = draft.verified
+        current.meta = {**(current.meta or {}), **draft.meta}
+        current.attributes = {**(current.attributes or {}), **draft.attributes}
+        if before != (current.is_primary, current.is_verified, current.meta, current.attributes):
+            out.changes.append(
+                FieldChange(f"commChannel.{draft.type}", draft.value, draft.value, CHANNEL_FIELD)
+            )
+
+
+def _identifiers(
+    session: Session,
+    principal: Principal,
+    customer: Customer,
+    profile: Profile,
+    item: ProfileIn,
+    out: Update,
+) -> None:
+    """Add identifier types the profile lacks; existing identifiers never change here."""
+    org = principal.org
+    held = [
+        i for i in repository.list_identifiers(session, customer.id) if i.profile_id == profile.id
+    ]
+    added = []
+    for raw in item.identifiers or []:
+        try:
+            draft = prepare_identifier(org, raw, UPDATE_INVALID)
+        except Invalid as exc:
+            out.warnings.append(exc.notice)
+            continue
+        if any(i.type == draft.type and i.value == draft.value for i in held):
+            continue
+        if draft.type != "cardnumber" and any(i.type == draft.type for i in held):
+            if draft.type == org.primary_identifier:
+                out.warnings.append(
+                    Notice(91005, f"{draft.type} is primary identifier and cannot be updated")
+                )
+            else:
+                out.warnings.append(
+                    Notice(91006, f"{draft.type} update is not allowed; use changeIdentifier")
+                )
+            continue
+        pairs = [draft.pair] + (
+            [("cardExternalId", draft.attrs["cardExternalId"])]
+            if draft.attrs and draft.attrs.get("cardExternalId")
+            else []
+        )
+        holders = {
+            h.customer_id for h in repository.find_identities(session, customer.org_id, pairs)
+        }
+        if holders - {customer.id}:
+            out.warnings.append(
+                Notice(
+                    91007, f"Failed to register. {draft.type} already exists for some other user"
+                )
+            )
+            continue
+        try:
+            with session.begin_nested():
+                ident = add_identifier(session, profile, draft)
+                session.flush()
+                claim(session, customer, claims_of(ident))
+                session.flush()
+        except IntegrityError:
+            out.warnings.append(
+                Notice(
+                    91007, f"Failed to register. {draft.type} already exists for some other user"
+                )
+            )
+            continue
+        held.append(ident)
+        added.append({"type": draft.type, "value": draft.value})
+        out.changes.append(
+            FieldChange(
+                draft.type, None, draft.value, IDENTIFIER_FIELD, profile.source, profile.account_id
+            )
+        )
+    for entry in added:
+        record_change(
+            session,
+            principal,
+            customer.id,
+            change_type_of(entry["type"]),
+            {"add": [entry], "remove": []},
+            source=profile.source,
+            account_id=profile.account_id,
+        )
+
+
+def _loyalty(customer: Customer, body: UpdateCustomerIn, out: Update) -> None:
+    wanted = (body.requested_loyalty_type or "").strip().lower()
+    if not wanted or wanted == customer.loyalty_type:
+        return
+    if wanted not in ("loyalty", "non_loyalty"):
+        raise Invalid(
+            400, f"Input is invalid: loyaltyType must be loyalty or non_loyalty, not {wanted!r}"
+        )
+    if wanted == "non_loyalty":
+        raise Invalid(
+            LOYALTY_DOWNGRADE, "Conversion of loyalty customer to non-loyalty is not allowed"
+        )
+    out.changes.append(FieldChange("loyaltyType", customer.loyalty_type, wanted, STANDARD_FIELD))
+    customer.loyalty_type = wanted
+
+
+def _extended(
+    principal: Principal, customer: Customer, values: dict[str, Any] | None, out: Update
+) -> None:
+    if values is None:
+        return
+    merged = dict(customer.extended_fields or {})
+    for name, value in clean_extended_fields(principal.org, values, out.warnings).items():
+        if merged.get(name) != value:
+            out.changes.append(FieldChange(name, merged.get(name), value, EXTENDED_FIELD))
+            merged[name] = value
+    customer.extended_fields = merged
+
+
+def update_customer(
+    session: Session,
+    principal: Principal,
+    customer_id: int,
+    where: SourceAccount,
+    body: UpdateCustomerIn,
+    request_id: str,
+) -> Update:
+    """Apply an update to one source profile and the customer; write customerUpdated if anything changed."""
+    customer = locked_customer(session, principal.org_id, customer_id)
+    profile = repository.find_profile(session, customer.id, where.source, where.account_id)
+    if profile is None:
+        raise NotFound(NOT_IN_SOURCE, f"No customer found in the given source ({where.source})")
+    out = Update(customer_id=customer.id)
+    _loyalty(customer, body, out)
+    item = _body_profile(body, where)
+    if item is not None:
+        _names(profile, item, out.changes)
+        _custom_fields(principal, profile, item, out)
+        _channels(session, principal, profile, item, out)
+        _identifiers(session, principal, customer, profile, item, out)
+    _extended(principal, customer, body.extended_fields, out)
+    if out.changes:
+        now = clock.now()
+        profile.updated_at = customer.updated_at = now
+        profile.updated_by = customer.updated_by = principal.till_id
+        record_customer_updated(
+            session,
+            principal,
+            customer,
+            profile,
+            out.changes,
+            activity="CUSTOMER_UPDATE",
+            request_id=request_id,
+        )
+    session.flush()
+    return out

@@ -14,6 +14,7 @@ from patron.customers.status import deleted_label, log_status
 from patron.events.catalogue import EventName
 from patron.events.outbox import record_event
 from patron.kit import clock
+from patron.kit.blobs import BlobStore
 from patron.orgs.catalog import CustomerStatus
 
 
@@ -28,7 +29,7 @@ def pending_deletions(session: Session, limit: int = 100) -> list[int]:
     return list(session.scalars(query))
 
 
-def scrub_customer(session: Session, customer_id: int) -> bool:
+def scrub_customer(session: Session, customer_id: int, blobs: BlobStore) -> bool:
     """Delete the customer's personal data and set the Deleted label; tell whether it did."""
     customer = session.scalar(
         select(Customer)
@@ -61,7 +62,7 @@ def scrub_customer(session: Session, customer_id: int) -> bool:
         profile.fields = {}
         profile.updated_at = clock.now()
     customer.extended_fields = {}
-    run_scrub_hooks(session, customer.org_id, customer.id)
+    run_scrub_hooks(session, customer.org_id, customer.id, blobs)
     previous = customer.status_label
     label = deleted_label(principal.org)
     reason = customer.deletion_reason or ""

@@ -7,16 +7,22 @@ register here through ``patron.wiring``, so the customers domain never imports t
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from sqlalchemy.orm import Session
 
+from patron.kit.blobs import BlobStore
+
 # (session, org_id, victim_id, survivor_id): move everything of the victim to the survivor.
 MergeHook = Callable[[Session, int, int, int], None]
-# (session, org_id, customer_id): delete the customer's personal data held by the domain.
-ScrubHook = Callable[[Session, int, int], None]
+# (session, org_id, customer_id, blobs): delete the customer's personal data held by the domain.
+ScrubHook = Callable[[Session, int, int, BlobStore], None]
+# (session, org_id, customer_id, base_url): the keys an ``embed=`` value adds to a fetch answer.
+EmbedHook = Callable[[Session, int, int, str], dict[str, Any]]
 
 merge_hooks: list[MergeHook] = []
 scrub_hooks: list[ScrubHook] = []
+embed_hooks: dict[str, EmbedHook] = {}
 
 
 def run_merge_hooks(session: Session, org_id: int, victim_id: int, survivor_id: int) -> None:
@@ -25,7 +31,7 @@ def run_merge_hooks(session: Session, org_id: int, victim_id: int, survivor_id: 
         hook(session, org_id, victim_id, survivor_id)
 
 
-def run_scrub_hooks(session: Session, org_id: int, customer_id: int) -> None:
+def run_scrub_hooks(session: Session, org_id: int, customer_id: int, blobs: BlobStore) -> None:
     """Let every registered domain delete the customer's personal data."""
     for hook in scrub_hooks:
-        hook(session, org_id, customer_id)
+        hook(session, org_id, customer_id, blobs)

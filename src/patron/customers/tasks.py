@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import threading
+
 import structlog
 
 from patron.customers.deletion import pending_deletions, scrub_customer
 from patron.db import Database, unit_of_work
+from patron.kit.blobs import BlobStore
 
 log = structlog.get_logger("patron.customers.tasks")
 
 
-def run_pii_deletions(db: Database, limit: int = 100) -> int:
+def run_pii_deletions(db: Database, blobs: BlobStore, limit: int = 100) -> int:
     """Scrub every customer whose deletion is pending; return how many were scrubbed."""
     with unit_of_work(db.read_session) as session:
         due = pending_deletions(session, limit)
@@ -18,9 +21,36 @@ def run_pii_deletions(db: Database, limit: int = 100) -> int:
     for customer_id in due:
         try:
             with unit_of_work(db.write_session) as session:
-                done += scrub_customer(session, customer_id)
+                done += scrub_customer(session, customer_id, blobs)
         except Exception:  # one customer's failure must not stop the others; it stays pending
             log.exception("pii_deletion_failed", customer_id=customer_id)
     if done:
         log.info("pii_deletions_done", count=done)
     return done
+
+
+class PiiSweeper:
+    """Run pending PII deletions every ``interval`` seconds in a background thread."""
+
+    def __init__(self, db: Database, blobs: BlobStore, interval: float) -> None:
+        self._db = db
+        self._blobs = blobs
+        self._interval = interval
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="patron-pii-sweeper", daemon=True)
+
+    def start(self) -> None:
+        """Start sweeping."""
+        self._thread.start()
+
+    def stop(self) -> None:
+        """Stop sweeping and wait for the current sweep to end."""
+        self._stop.set()
+        self._thread.join(timeout=30)
+
+    def _run(self) -> None:
+        while not self._stop.wait(self._interval):
+            try:
+                run_pii_deletions(self._db, self._blobs)
+            except Exception:  # the database may be away for a while; the next sweep retries
+                log.exception("pii_sweep_failed")

@@ -7,10 +7,10 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from patron.customers import repository
+from patron.customers import hooks, repository
 from patron.customers.models import CommChannel, Customer, Identifier, Profile
 from patron.customers.sources import SourceAccount
-from patron.errors import NotFound
+from patron.errors import Invalid, NotFound, Notice
 from patron.kit.clock import iso
 from patron.orgs.service import till_attributions
 
@@ -65,8 +65,45 @@ def _card_details(
     return cards
 
 
+LOYALTY_EMBEDS = ("points", "mlp", "promotionalpoints", "expiryschedules", "expiredpoints")
+
+
+def parse_embeds(embed: str | None) -> list[str]:
+    """Split an ``embed`` parameter into lower-cased names, refusing unknown ones."""
+    names = [part.strip().lower() for part in (embed or "").split(",") if part.strip()]
+    for name in names:
+        if name not in hooks.embed_hooks and name not in LOYALTY_EMBEDS:
+            raise Invalid(400, f"Input is invalid: unknown embed {name!r}")
+    return names
+
+
+def _apply_embeds(
+    session: Session,
+    org_id: int,
+    customer_id: int,
+    embeds: list[str],
+    base_url: str,
+    out: dict[str, Any],
+) -> None:
+    for name in embeds:
+        hook = hooks.embed_hooks.get(name)
+        if hook is not None:
+            out.update(hook(session, org_id, customer_id, base_url))
+        else:
+            out["warnings"].append(
+                Notice(
+                    91001, f"Failed to get point details: no loyalty program data for embed {name}"
+                ).as_dict()
+            )
+
+
 def render_customer(
-    session: Session, org_id: int, customer: Customer, where: SourceAccount | None
+    session: Session,
+    org_id: int,
+    customer: Customer,
+    where: SourceAccount | None,
+    embeds: list[str] | None = None,
+    base_url: str = "",
 ) -> dict[str, Any]:
     """Render the customer; ``where`` limits the profiles to one source account (None: all)."""
     all_profiles = repository.list_profiles(session, customer.id)
@@ -120,7 +157,7 @@ def render_customer(
     created_by = tills.get(customer.created_by, {})
     modified_by = tills.get(customer.updated_by, {})
     first_source = all_profiles[0].source if all_profiles else ""
-    return {
+    out = {
         "id": customer.id,
         "profiles": rendered_profiles,
         "loyaltyInfo": {
@@ -150,3 +187,5 @@ def render_customer(
         "cardDetails": _card_details(customer, identifiers, org_id),
         "warnings": [],
     }
+    _apply_embeds(session, org_id, customer.id, embeds or [], base_url, out)
+    return out

@@ -24,6 +24,10 @@ AccountId = Annotated[
 ]
 IdentifierName = Annotated[str | None, Query(alias="identifierName")]
 IdentifierValue = Annotated[str | None, Query(alias="identifierValue")]
+Embed = Annotated[
+    str | None,
+    Query(description="subscriptions, CUSTOMERIMAGE (comma-separated); loyalty embeds warn 91001"),
+]
 UseAsync = Annotated[
     bool | None, Query(alias="use_async", description="Accepted; patron has no side effects yet")
 ]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 
 from patron.auth.dependencies import CurrentPrincipal
 from patron.customers.lookup import get_customer, resolve_identifier
@@ -12,6 +12,7 @@ from patron.customers.registration import register_customer
 from patron.customers.routes.common import (
     ERRORS,
     AccountId,
+    Embed,
     IdentifierName,
     IdentifierValue,
     Source,
@@ -19,7 +20,7 @@ from patron.customers.routes.common import (
 )
 from patron.customers.schemas import CreatedOut, LookupOut, RegisterCustomerIn
 from patron.customers.sources import resolve_source_account
-from patron.customers.views import render_customer
+from patron.customers.views import parse_embeds, render_customer
 from patron.kit.context import current_request_id
 from patron.web import ReadSession, WriteSession
 
@@ -57,29 +58,39 @@ def lookup(
 
 @router.get("/lookup/customerDetails")
 def customer_details(
+    request: Request,
     principal: CurrentPrincipal,
     session: ReadSession,
     source: Source = None,
     account_id: AccountId = None,
     identifier_name: IdentifierName = None,
     identifier_value: IdentifierValue = None,
+    embed: Embed = None,
 ) -> dict[str, Any]:
     """Return the details of the customer holding an identifier."""
+    embeds = parse_embeds(embed)
     customer, where = resolve_identifier(
         session, principal.org, source, account_id, identifier_name, identifier_value
     )
-    return render_customer(session, principal.org_id, customer, where)
+    return render_customer(
+        session, principal.org_id, customer, where, embeds, str(request.base_url)
+    )
 
 
 @router.get("/{customer_id}")
 def fetch(
     customer_id: int,
+    request: Request,
     principal: CurrentPrincipal,
     session: ReadSession,
     source: Source = None,
     account_id: AccountId = None,
+    embed: Embed = None,
 ) -> dict[str, Any]:
     """Return a customer's details; `source=ALL` (or no source) returns every profile."""
+    embeds = parse_embeds(embed)
     where = resolve_source_account(principal.org, source or "ALL", account_id, allow_all=True)
     customer = get_customer(session, principal.org_id, customer_id)
-    return render_customer(session, principal.org_id, customer, where)
+    return render_customer(
+        session, principal.org_id, customer, where, embeds, str(request.base_url)
+    )

@@ -85,7 +85,7 @@ def update_status(
     )
     change_status(session, principal, customer, body, current_request_id())
     if customer.deletion_requested_at is not None:
-        tasks.add_task(run_pii_deletions, database(request))
+        tasks.add_task(run_pii_deletions, database(request), request.app.state.blobs)
     return {"warnings": [], "error": []}
 
 

@@ -1,0 +1,399 @@
+"""Customer search at scale: ``python -m bench search`` (1,000,000 customers by default).
+
+Generates the data set straight into PostgreSQL (the same rows registrations write), serves
+patron on it, and measures ``GET /v2/customers/search`` against its ceiling in the same run: the
+very SQL patron sends for a search, run directly by psycopg on the same database.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import statistics
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import httpx
+import psycopg
+from rich.console import Console
+from rich.table import Table
+
+from bench.database import DEMO_ORG_ID, BenchDatabase
+from bench.server import patron_command, running
+from bench.system import describe_machine, free_port
+
+README = Path(__file__).with_name("README.md")
+FIRST_NAMES = [
+    "Aarav",
+    "Abigail",
+    "Adam",
+    "Aditi",
+    "Ahmed",
+    "Aiko",
+    "Alba",
+    "Alejandro",
+    "Alice",
+    "Amara",
+    "Amir",
+    "Ana",
+    "Andrei",
+    "Anika",
+    "Arjun",
+    "Ava",
+    "Ben",
+    "Bianca",
+    "Carlos",
+    "Chen",
+    "Chloe",
+    "Dana",
+    "Daniel",
+    "Deepa",
+    "Diego",
+    "Elena",
+    "Eli",
+    "Emma",
+    "Farah",
+    "Felix",
+    "Fatima",
+    "Gabriel",
+    "Grace",
+    "Hana",
+    "Hassan",
+    "Ines",
+    "Isaac",
+    "Ivan",
+    "Jade",
+    "James",
+    "Jin",
+    "Julia",
+    "Kai",
+    "Kavya",
+    "Leila",
+    "Leo",
+    "Lina",
+    "Lucas",
+    "Maya",
+    "Mei",
+    "Mia",
+    "Mohammed",
+    "Nadia",
+    "Noah",
+    "Nora",
+    "Omar",
+    "Priya",
+    "Rafael",
+    "Rahul",
+    "Rosa",
+    "Sara",
+    "Sofia",
+    "Tom",
+    "Tomas",
+    "Uma",
+    "Victor",
+    "Wei",
+    "Yara",
+    "Yusuf",
+    "Zoe",
+]
+LAST_NAMES = [
+    "Abe",
+    "Ali",
+    "Alvarez",
+    "Bauer",
+    "Chen",
+    "Costa",
+    "Das",
+    "Diaz",
+    "Fischer",
+    "Garcia",
+    "Gupta",
+    "Haddad",
+    "Ito",
+    "Ivanova",
+    "Jensen",
+    "Kaur",
+    "Khan",
+    "Kim",
+    "Kowalski",
+    "Lee",
+    "Li",
+    "Lopez",
+    "Martin",
+    "Mehta",
+    "Moreau",
+    "Muller",
+    "Nakamura",
+    "Nguyen",
+    "Novak",
+    "Okafor",
+    "Park",
+    "Patel",
+    "Perez",
+    "Rossi",
+    "Sato",
+    "Sawyer",
+    "Schmidt",
+    "Shah",
+    "Silva",
+    "Singh",
+    "Smith",
+    "Suzuki",
+    "Tanaka",
+    "Wang",
+    "Weber",
+    "Wong",
+    "Yadav",
+    "Yilmaz",
+    "Zhang",
+]
+CHUNK = 100_000
+ROW_SQL = {
+    "customers": """
+        INSERT INTO customers (id, org_id, loyalty_type, status_label, extended_fields,
+                               created_at, created_by, updated_at, updated_by)
+        SELECT g, %(org)s, 'loyalty', 'Active', '{}'::jsonb, now(), 1, now(), 1
+        FROM generate_series(%(lo)s::bigint, %(hi)s::bigint) g""",
+    "profiles": """
+        INSERT INTO profiles (id, org_id, customer_id, source, account_id, first_name, last_name,
+                              fields, created_at, created_by, updated_at, updated_by)
+        SELECT g, %(org)s, g, 'INSTORE', '',
+               (%(firsts)s::text[])[1 + g %% %(nf)s], (%(lasts)s::text[])[1 + (g / %(nf)s) %% %(nl)s],
+               '{}'::jsonb, now(), 1, now(), 1
+        FROM generate_series(%(lo)s::bigint, %(hi)s::bigint) g""",
+    "identifiers": """
+        INSERT INTO identifiers (id, org_id, customer_id, profile_id, source, account_id, type,
+                                 value, created_at)
+        SELECT 2 * g - 1 + k, %(org)s, g, g, 'INSTORE', '',
+               CASE k WHEN 0 THEN 'mobile' ELSE 'email' END,
+               CASE k WHEN 0 THEN '9197' || lpad(g::text, 8, '0')
+                      ELSE 'member' || g || '@example.com' END,
+               now()
+        FROM generate_series(%(lo)s::bigint, %(hi)s::bigint) g CROSS JOIN (VALUES (0), (1)) AS kinds(k)""",
+    "identities": """
+        INSERT INTO identities (org_id, type, value, customer_id)
+        SELECT org_id, type, value, customer_id FROM identifiers
+        WHERE org_id = %(org)s AND customer_id BETWEEN %(lo)s::bigint AND %(hi)s::bigint""",
+}
+# The query mix: common and rare name prefixes, mobile prefixes of every width, emails.
+QUERIES: dict[str, Callable[[int, int], str]] = {
+    "first name (3 letters)": lambda i, n: FIRST_NAMES[i % len(FIRST_NAMES)][:3].lower(),
+    "last name (full)": lambda i, n: LAST_NAMES[i % len(LAST_NAMES)],
+    "mobile (10 digits)": lambda i, n: f"9197{(i * 7919) % n + 1:08d}"[:10],
+    "mobile (12 digits)": lambda i, n: f"9197{(i * 7919) % n + 1:08d}",
+    "email prefix": lambda i, n: f"member{(i * 104729) % n + 1}"[:10],
+}
+
+
+def generate(db: BenchDatabase, customers: int) -> float:
+    """Write ``customers`` customers (profile, mobile, email) into the demo org; return seconds."""
+    started = time.monotonic()
+    params: dict[str, Any] = {
+        "org": DEMO_ORG_ID,
+        "firsts": FIRST_NAMES,
+        "lasts": LAST_NAMES,
+        "nf": len(FIRST_NAMES),
+        "nl": len(LAST_NAMES),
+    }
+    with psycopg.connect(db.conninfo()) as conn:
+        for lo in range(1, customers + 1, CHUNK):
+            hi = min(lo + CHUNK - 1, customers)
+            for statement in ROW_SQL.values():
+                conn.execute(statement, {**params, "lo": lo, "hi": hi})
+            conn.commit()
+        for table in ("customers", "profiles", "identifiers"):
+            conn.execute(
+                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))"
+            )
+        conn.commit()
+        conn.autocommit = True
+        conn.execute("VACUUM ANALYZE customers, profiles, identifiers, identities")
+    return time.monotonic() - started
+
+
+def count_customers(db: BenchDatabase) -> int:
+    """Return how many customers the demo org has (0 when the database is missing)."""
+    try:
+        with psycopg.connect(db.conninfo()) as conn:
+            row = conn.execute(
+                "SELECT count(*) FROM customers WHERE org_id = %s", (DEMO_ORG_ID,)
+            ).fetchone()
+    except psycopg.Error:
+        return 0
+    return int(row[0]) if row else 0
+
+
+def search_sql(org_id: int, prefix: str, limit: int) -> list[tuple[str, tuple[Any, ...]]]:
+    """Return the statements patron sends for one search page (count, page of ids, matches)."""
+    pattern = prefix.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    matches = (
+        "SELECT customer_id, 'firstName' AS id_type, first_name AS id_value, source, account_id FROM profiles"
+        " WHERE org_id = %s AND lower(first_name) LIKE %s ESCAPE '\\'"
+        " UNION ALL SELECT customer_id, 'lastName', last_name, source, account_id FROM profiles"
+        " WHERE org_id = %s AND lower(last_name) LIKE %s ESCAPE '\\'"
+        " UNION ALL SELECT customer_id, type, value, source, account_id FROM identifiers"
+        " WHERE org_id = %s AND lower(value) LIKE %s ESCAPE '\\'"
+    )
+    args = (org_id, pattern) * 3
+    return [
+        (f"SELECT count(DISTINCT customer_id) FROM ({matches}) m", args),
+        (
+            f"SELECT customer_id FROM ({matches}) m GROUP BY customer_id ORDER BY customer_id LIMIT {limit}",
+            args,
+        ),
+    ]
+
+
+def _percentiles(samples: list[float]) -> tuple[float, float]:
+    ordered = sorted(samples)
+    p50 = statistics.median(ordered)
+    p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+    return p50 * 1000, p95 * 1000
+
+
+def measure(
+    base_url: str, db: BenchDatabase, customers: int, per_kind: int
+) -> list[dict[str, Any]]:
+    """Time each kind of query over HTTP and as raw SQL; return one row per kind."""
+    auth = ("demo.till", "62cc2d8b4bf2d8728120d052163a77df")  # md5("demo123")
+    rows = []
+    with (
+        httpx.Client(base_url=base_url, auth=auth, timeout=30) as client,
+        psycopg.connect(db.conninfo()) as conn,
+    ):
+        for kind, make in QUERIES.items():
+            http_times: list[float] = []
+            sql_times: list[float] = []
+            totals: list[int] = []
+            for i in range(per_kind + 5):
+                prefix = make(i, customers)
+                start = time.perf_counter()
+                response = client.get("/v2/customers/search", params={"q": prefix, "limit": 10})
+                elapsed = time.perf_counter() - start
+                response.raise_for_status()
+                start = time.perf_counter()
+                for statement, args in search_sql(DEMO_ORG_ID, prefix, 10):
+                    conn.execute(statement, args).fetchall()
+                sql_elapsed = time.perf_counter() - start
+                if i >= 5:  # the first few warm the caches
+                    http_times.append(elapsed)
+                    sql_times.append(sql_elapsed)
+                    totals.append(int(response.json()["pagination"]["total"]))
+            http_p50, http_p95 = _percentiles(http_times)
+            sql_p50, sql_p95 = _percentiles(sql_times)
+            rows.append(
+                {
+                    "kind": kind,
+                    "matches": int(statistics.median(totals)),
+                    "p50": http_p50,
+                    "p95": http_p95,
+                    "sql_p50": sql_p50,
+                    "sql_p95": sql_p95,
+                    "ratio": sql_p50 / http_p50 if http_p50 else 0.0,
+                }
+            )
+    return rows
+
+
+def explain(db: BenchDatabase) -> str:
+    """Return the plan of a name search, showing which indexes serve it."""
+    statement, args = search_sql(DEMO_ORG_ID, "tom", 10)[1]
+    with psycopg.connect(db.conninfo()) as conn:
+        plan = conn.execute("EXPLAIN " + statement, args).fetchall()
+    return "\n".join(str(r[0]) for r in plan)
+
+
+def markdown(
+    rows: list[dict[str, Any]], customers: int, machine: str, generated: str, per_kind: int
+) -> str:
+    """Render the results block of bench/README.md."""
+    lines = [
+        f"Run {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M UTC}; {customers:,} customers (one INSTORE profile, a mobile and an email each: "
+        f"{customers:,} profiles, {2 * customers:,} identifiers); {generated}; {per_kind} queries per kind, one at a time, "
+        "`limit=10`.",
+        f"Machine: {machine}.",
+        "",
+        "| query | matching customers (median) | HTTP p50 ms | HTTP p95 ms | SQL p50 ms | SQL p95 ms | SQL ÷ HTTP (p50) |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for r in rows:
+        lines.append(
+            f"| {r['kind']} | {r['matches']:,} | {r['p50']:.2f} | {r['p95']:.2f} | {r['sql_p50']:.2f} | {r['sql_p95']:.2f} | {r['ratio']:.0%} |"
+        )
+    return "\n".join(lines)
+
+
+def record(block: str) -> None:
+    """Replace the search block of bench/README.md."""
+    begin, end = "<!-- bench:search:begin -->", "<!-- bench:search:end -->"
+    text = README.read_text()
+    head, rest = text.split(begin, 1)
+    _, tail = rest.split(end, 1)
+    README.write_text(f"{head}{begin}\n{block}\n{end}{tail}")
+
+
+def main(argv: list[str]) -> int:
+    """Run the search suite."""
+    parser = argparse.ArgumentParser(prog="python -m bench search", description=__doc__)
+    parser.add_argument("--customers", type=int, default=1_000_000)
+    parser.add_argument("--queries", type=int, default=100, help="queries per kind")
+    parser.add_argument("--postgres", default="postgresql://postgres@127.0.0.1:5432")
+    parser.add_argument("--database", default="patron_bench_search")
+    parser.add_argument(
+        "--reuse", action="store_true", help="keep a database that already has the data set"
+    )
+    parser.add_argument(
+        "--record", action="store_true", help="rewrite the results block in bench/README.md"
+    )
+    args = parser.parse_args(argv)
+    console = Console()
+    db = BenchDatabase.parse(args.postgres, args.database)
+    machine = describe_machine().describe()
+    fresh = not (args.reuse and count_customers(db) == args.customers)
+    if fresh:
+        db.recreate()
+        db.migrate()
+    port = free_port()
+    data_dir = Path("data") / "bench-search"
+    data_dir.mkdir(parents=True, exist_ok=True)
+    with running(
+        "patron",
+        patron_command(port, 2),
+        port=port,
+        ready_path="/health",
+        log=data_dir / "patron.log",
+        env=db.patron_env(data_dir),
+    ) as server:
+        generated = "data set reused"
+        if fresh:
+            console.print(f"generating {args.customers:,} customers…")
+            seconds = generate(db, args.customers)
+            generated = f"generated in {seconds:.0f} s"
+        rows = measure(server.base_url, db, args.customers, args.queries)
+    table = Table(title=f"customer search, {args.customers:,} customers")
+    for column in (
+        "query",
+        "matches",
+        "HTTP p50 ms",
+        "HTTP p95 ms",
+        "SQL p50 ms",
+        "SQL p95 ms",
+        "SQL ÷ HTTP",
+    ):
+        table.add_column(column)
+    for r in rows:
+        table.add_row(
+            r["kind"],
+            f"{r['matches']:,}",
+            f"{r['p50']:.2f}",
+            f"{r['p95']:.2f}",
+            f"{r['sql_p50']:.2f}",
+            f"{r['sql_p95']:.2f}",
+            f"{r['ratio']:.0%}",
+        )
+    console.print(table)
+    console.print(explain(db))
+    if args.record:
+        record(markdown(rows, args.customers, machine, generated, args.queries))
+    return 0

@@ -2,19 +2,11 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import re
-import uuid
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-
-from patron.customers.events import customer_identifiers
-from patron.customers.models import Customer, Identifier, Profile
-from patron.events.models import Event
-from patron.kit import clock
-from patron.orgs.catalog import Source
 
 SEEDS = Path(__file__).parents[2].parent / "shared" / "seeds"
 CUSTOMER_AND_GROUP_DOC = SEEDS / "002_05f42ed73f24fc62.txt"
@@ -158,114 +150,3 @@ def raw_to_enriched_structure(structure: Any) -> Any:
     if "till" in out and "store" in out:
         out.pop("user", None)
     return out
-
-
-# Stored events that mirror the samples: the same sources and identifier types, real values.
-
-ORG_ID = 150698
-ROW_ID = 206
-CREATED_AT = dt.datetime(2023, 5, 12, 6, 59, 59, 971000, tzinfo=dt.UTC)
-CHANGED_AT = dt.datetime(2023, 5, 12, 6, 59, 58, tzinfo=dt.UTC)
-
-# The account sources of the raw samples, each with one account.
-RAW_ACCOUNT_SOURCES = (
-    Source.FACEBOOK,
-    Source.WEB_ENGAGE,
-    Source.WECHAT,
-    Source.MARTJACK,
-    Source.TMALL,
-    Source.TAOBAO,
-    Source.JD,
-    Source.ECOMMERCE,
-    Source.WEBSITE,
-    Source.LINE,
-)
-
-ENTERED_BY: dict[str, Any] = {
-    "user": {"username": "till.rpm"},
-    "id": 200320889,
-    "till": {"code": "till.rpm", "name": "Till RPM"},
-    "store": {
-        "code": "store.rpm",
-        "name": "Mothercare RSIA Paramount Makassar",
-        "externalId": "MOTHERCARERPM",
-        "externalId1": "",
-        "externalId2": "",
-    },
-}
-
-
-def identifiers_of(
-    customer_id: int,
-    instore: dict[str, str],
-    *,
-    card: tuple[str, str] | None = None,
-    account_sources: tuple[Source, ...] = (),
-) -> dict[str, Any]:
-    """Render ``customerIdentifiers`` with patron's renderer, for a customer held in memory."""
-    customer = Customer(id=customer_id, loyalty_type="loyalty")
-    profiles = [Profile(id=customer_id * 10, source=Source.INSTORE, account_id="")]
-    profiles[0].first_name, profiles[0].last_name = "Rosma", "Dewi"
-    identifiers = [
-        Identifier(profile_id=profiles[0].id, type=kind, value=value, attrs=None)
-        for kind, value in instore.items()
-    ]
-    if card is not None:
-        identifiers.append(
-            Identifier(
-                profile_id=profiles[0].id,
-                type="cardnumber",
-                value=card[0],
-                attrs={"cardExternalId": card[1]},
-            )
-        )
-    for number, source in enumerate(account_sources, start=1):
-        profile = Profile(id=customer_id * 10 + number, source=source, account_id=f"{source}-1")
-        profiles.append(profile)
-        identifiers.append(
-            Identifier(profile_id=profile.id, type="mobile", value=instore.get("mobile", "62"))
-        )
-    return customer_identifiers(customer, profiles, identifiers)
-
-
-def full_identifiers(customer_id: int = 164875382) -> dict[str, Any]:
-    """Return identifiers like the raw samples': instore with a card, and every account source."""
-    return identifiers_of(
-        customer_id,
-        {"mobile": "6282396092287", "email": "rosma@example.com", "externalId": "226682932023"},
-        card=("CARD-0001", "CARD-EXT-0001"),
-        account_sources=RAW_ACCOUNT_SOURCES,
-    )
-
-
-def profile_data(identifiers: dict[str, Any], **overrides: Any) -> dict[str, Any]:
-    """Return customerAdded ``data`` as the registration writes it."""
-    data: dict[str, Any] = {
-        "loyaltyType": "loyalty",
-        "source": "INSTORE",
-        "accountId": "",
-        "firstName": "Rosma",
-        "lastName": "Dewi",
-        "enteredAt": clock.epoch_ms(CHANGED_AT),
-        "enteredBy": ENTERED_BY,
-        "customerIdentifiers": identifiers,
-        "customFields": [{"key": "city", "value": "Makassar"}],
-        "extendedFields": [{"key": "gender", "value": "Female"}],
-    }
-    data.update(overrides)
-    return data
-
-
-def make_event(name: str, data: dict[str, Any], *, entity_id: int = 164875382) -> Event:
-    """Return an outbox row held in memory, as the database would return it."""
-    return Event(
-        id=ROW_ID,
-        event_id=str(uuid.uuid4()),
-        org_id=ORG_ID,
-        event_name=name,
-        ref_id=f"{ORG_ID}_{entity_id}",
-        api_request_id="0c52fc98594959bf0d577218bf565798",
-        entity_id=entity_id,
-        created_at=CREATED_AT,
-        data=data,
-    )

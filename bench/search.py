@@ -228,12 +228,9 @@ def search_sql(org_id: int, prefix: str, limit: int) -> list[tuple[str, tuple[An
     """Return the statements patron sends for one search page (count, page of ids, matches)."""
     pattern = prefix.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
     matches = (
-        "SELECT customer_id, 'firstName' AS id_type, first_name AS id_value, source, account_id FROM profiles"
-        " WHERE org_id = %s AND lower(first_name) LIKE %s ESCAPE '\\'"
-        " UNION ALL SELECT customer_id, 'lastName', last_name, source, account_id FROM profiles"
-        " WHERE org_id = %s AND lower(last_name) LIKE %s ESCAPE '\\'"
-        " UNION ALL SELECT customer_id, type, value, source, account_id FROM identifiers"
-        " WHERE org_id = %s AND lower(value) LIKE %s ESCAPE '\\'"
+        "SELECT customer_id FROM profiles WHERE org_id = %s AND lower(first_name) LIKE %s ESCAPE '\\'"
+        " UNION ALL SELECT customer_id FROM profiles WHERE org_id = %s AND lower(last_name) LIKE %s ESCAPE '\\'"
+        " UNION ALL SELECT customer_id FROM identifiers WHERE org_id = %s AND lower(value) LIKE %s ESCAPE '\\'"
     )
     args = (org_id, pattern) * 3
     return [

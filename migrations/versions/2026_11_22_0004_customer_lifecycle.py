@@ -37,7 +37,9 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column("deletion_requested_by", sa.BigInteger(), nullable=True))
         batch_op.add_column(sa.Column("deletion_reason", sa.String(length=500), nullable=True))
         batch_op.create_index(
-            batch_op.f("ix_customers_deletion_requested_at"), ["deletion_requested_at"], unique=False
+            batch_op.f("ix_customers_deletion_requested_at"),
+            ["deletion_requested_at"],
+            unique=False,
         )
 
     op.create_table(
@@ -58,7 +60,10 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_change_requests")),
     )
     op.create_index(
-        "ix_change_requests_customer", "change_requests", ["org_id", "customer_id", "id"], unique=False
+        "ix_change_requests_customer",
+        "change_requests",
+        ["org_id", "customer_id", "id"],
+        unique=False,
     )
     op.create_table(
         "status_log",
@@ -74,7 +79,9 @@ def upgrade() -> None:
         sa.Column("is_active", sa.Boolean(), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_status_log")),
     )
-    op.create_index("ix_status_log_customer", "status_log", ["org_id", "customer_id", "id"], unique=False)
+    op.create_index(
+        "ix_status_log_customer", "status_log", ["org_id", "customer_id", "id"], unique=False
+    )
 
     pattern_ops = " text_pattern_ops" if op.get_bind().dialect.name == "postgresql" else ""
     for name, table, column in PREFIX_INDEXES:

@@ -10,7 +10,12 @@ from fastapi import Depends, Request
 from fastapi.security import APIKeyHeader, HTTPBasic
 
 from patron.auth.principal import Principal
-from patron.auth.service import AuthCaches, authenticate_basic, authenticate_token
+from patron.auth.service import (
+    AuthCaches,
+    authenticate_basic,
+    authenticate_token,
+    cached_principal,
+)
 from patron.db import unit_of_work
 from patron.errors import Unauthorized
 from patron.web import database
@@ -53,12 +58,16 @@ def require_principal(
     if not token and not authorization:
         raise Unauthorized(401, NO_CREDENTIALS)
     caches = auth_caches(request)
+    basic = None if token else _basic_credentials(authorization or "")
+    token = token.strip() if token else None
+    principal = cached_principal(caches, token=token, basic=basic)
+    if principal is not None:
+        return principal
     with unit_of_work(database(request).read_session) as session:
         if token:
-            return authenticate_token(session, caches, token.strip())
-        assert authorization is not None
-        code, password_md5 = _basic_credentials(authorization)
-        return authenticate_basic(session, caches, code, password_md5)
+            return authenticate_token(session, caches, token)
+        assert basic is not None
+        return authenticate_basic(session, caches, *basic)
 
 
 CurrentPrincipal = Annotated[Principal, Depends(require_principal)]

@@ -75,11 +75,30 @@ def load_principal(session: Session, caches: AuthCaches, till_id: int) -> Princi
     return caches.principals.get_or_load(till_id, lambda: principal_of_till(session, till_id))
 
 
+def _credential_key(till_code: str, password_md5: str) -> tuple[str, str]:
+    return (till_code, hashlib.sha256(password_md5.lower().encode()).hexdigest())
+
+
+def cached_principal(
+    caches: AuthCaches, *, token: str | None, basic: tuple[str, str] | None
+) -> Principal | None:
+    """Return the caller from the caches alone (no database), or None when something is not cached."""
+    if token is not None:
+        cached = caches.tokens.get(token_digest(token))
+        if cached is None or cached[1] <= clock.now().timestamp():
+            return None
+        return caches.principals.get(cached[0])
+    if basic is not None:
+        till_id = caches.credentials.get(_credential_key(*basic))
+        return caches.principals.get(till_id) if till_id is not None else None
+    return None
+
+
 def authenticate_basic(
     session: Session, caches: AuthCaches, till_code: str, password_md5: str
 ) -> Principal:
     """Check a till code and the MD5 hex of its password."""
-    key = (till_code, hashlib.sha256(password_md5.lower().encode()).hexdigest())
+    key = _credential_key(till_code, password_md5)
     till_id = caches.credentials.get(key)
     if till_id is None:
         till = orgs_repo.find_till_by_code(session, till_code)

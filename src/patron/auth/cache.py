@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Iterator
+from contextlib import contextmanager
 from typing import Generic, TypeVar
 
 V = TypeVar("V")
@@ -51,3 +52,22 @@ class TTLCache(Generic[V]):
         """Forget everything."""
         with self._lock:
             self._items.clear()
+
+
+class KeyedLocks:
+    """One lock per key, so a slow check runs once per key while others wait for its result."""
+
+    def __init__(self, max_keys: int = 10_000) -> None:
+        self._locks: dict[Hashable, threading.Lock] = {}
+        self._guard = threading.Lock()
+        self._max_keys = max_keys
+
+    @contextmanager
+    def hold(self, key: Hashable) -> Iterator[None]:
+        """Hold the lock of ``key``."""
+        with self._guard:
+            if len(self._locks) >= self._max_keys:
+                self._locks = {k: v for k, v in self._locks.items() if v.locked()}
+            lock = self._locks.setdefault(key, threading.Lock())
+        with lock:
+            yield

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
-from patron.auth.cache import TTLCache
+from patron.auth.cache import KeyedLocks, TTLCache
 from patron.auth.models import OAuthToken
 from patron.auth.principal import Principal
 from patron.errors import Unauthorized
@@ -29,6 +29,8 @@ class AuthCaches:
     credentials: TTLCache[int]
     principals: TTLCache[Principal]
     tokens: TTLCache[tuple[int, float]]
+    # Concurrent misses of one credential wait for a single scrypt check instead of each running one.
+    checks: KeyedLocks
 
     @classmethod
     def create(cls, credential_seconds: float, org_seconds: float) -> AuthCaches:
@@ -37,6 +39,7 @@ class AuthCaches:
             credentials=TTLCache(credential_seconds),
             principals=TTLCache(org_seconds),
             tokens=TTLCache(credential_seconds),
+            checks=KeyedLocks(),
         )
 
     def clear(self) -> None:
@@ -101,17 +104,24 @@ def authenticate_basic(
     key = _credential_key(till_code, password_md5)
     till_id = caches.credentials.get(key)
     if till_id is None:
-        till = orgs_repo.find_till_by_code(session, till_code)
-        if till is None or not till.is_active:
-            raise Unauthorized(401, INVALID_CREDENTIALS)
-        if not verify_secret(password_md5.lower(), till.password_hash):
-            raise Unauthorized(401, INVALID_CREDENTIALS)
-        till_id = till.id
-        caches.credentials.put(key, till_id)
+        with caches.checks.hold(key):
+            till_id = caches.credentials.get(key)
+            if till_id is None:
+                till_id = _check_till(session, till_code, password_md5)
+                caches.credentials.put(key, till_id)
     principal = load_principal(session, caches, till_id)
     if principal is None:
         raise Unauthorized(401, INVALID_CREDENTIALS)
     return principal
+
+
+def _check_till(session: Session, till_code: str, password_md5: str) -> int:
+    till = orgs_repo.find_till_by_code(session, till_code)
+    if till is None or not till.is_active:
+        raise Unauthorized(401, INVALID_CREDENTIALS)
+    if not verify_secret(password_md5.lower(), till.password_hash):
+        raise Unauthorized(401, INVALID_CREDENTIALS)
+    return till.id
 
 
 def issue_token(session: Session, key: str, secret: str, ttl_seconds: int) -> IssuedToken:

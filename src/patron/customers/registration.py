@@ -14,7 +14,7 @@ from patron.customers.drafts import ProfileDraft, prepare_profile
 from patron.customers.events import profile_event_data
 from patron.customers.fields import clean_extended_fields
 from patron.customers.identifiers import PRIMARY_CANDIDATES
-from patron.customers.models import Customer, Identity, Profile
+from patron.customers.models import Customer, Identifier, Identity, Profile
 from patron.customers.profiles import add_channel, add_identifier
 from patron.customers.schemas import RegisterCustomerIn
 from patron.errors import Conflict, Invalid, Notice
@@ -41,6 +41,8 @@ class Registration:
     customer_id: int
     warnings: list[Notice] = field(default_factory=list)
     combined: bool = False
+    # What a new customer was written with, so its event needs no read-back.
+    written: tuple[Customer, list[Profile], list[Identifier]] | None = None
 
 
 def _loyalty_type(body: RegisterCustomerIn) -> str:
@@ -175,6 +177,8 @@ def _write(
         session.flush()
         combined = False
     held = {(h.type, h.value) for h in holders}
+    profiles: list[Profile] = []
+    identifiers: list[Identifier] = []
     for draft in drafts:
         if combined and repository.find_profile(
             session, customer.id, draft.where.source, draft.where.account_id
@@ -183,11 +187,13 @@ def _write(
                 8066,
                 f"Unable to combine,User id already used in same source ({draft.where.source})",
             )
-        _add_profile(session, principal, customer, draft, created_at)
+        profile = _add_profile(session, principal, customer, draft, created_at, identifiers)
+        profiles.append(profile)
     for pair in sorted(all_pairs - held):
         session.add(Identity(org_id=org_id, type=pair[0], value=pair[1], customer_id=customer.id))
     session.flush()
-    return Registration(customer_id=customer.id, combined=combined)
+    written = None if combined else (customer, profiles, identifiers)
+    return Registration(customer_id=customer.id, combined=combined, written=written)
 
 
 def org_label(principal: Principal) -> str | None:
@@ -202,6 +208,7 @@ def _add_profile(
     customer: Customer,
     draft: ProfileDraft,
     created_at: dt.datetime,
+    identifiers: list[Identifier],
 ) -> Profile:
     now = clock.now()
     profile = Profile(
@@ -220,7 +227,7 @@ def _add_profile(
     session.add(profile)
     session.flush()
     for ident in draft.identifiers:
-        add_identifier(session, profile, ident)
+        identifiers.append(add_identifier(session, profile, ident))
     for channel in draft.channels:
         add_channel(session, profile, channel)
     return profile
@@ -229,11 +236,14 @@ def _add_profile(
 def _record_added(
     session: Session, principal: Principal, outcome: Registration, request_id: str
 ) -> None:
-    customer = repository.get_customer(session, principal.org_id, outcome.customer_id)
-    assert customer is not None
-    session.flush()
-    profiles = repository.list_profiles(session, customer.id)
-    identifiers = repository.list_identifiers(session, customer.id)
+    if outcome.written is not None:
+        customer, profiles, identifiers = outcome.written
+    else:
+        found = repository.get_customer(session, principal.org_id, outcome.customer_id)
+        assert found is not None
+        customer = found
+        profiles = repository.list_profiles(session, customer.id)
+        identifiers = repository.list_identifiers(session, customer.id)
     newest = max(profiles, key=lambda p: p.id)
     data = profile_event_data(principal, customer, newest, profiles, identifiers)
     record_event(

@@ -18,9 +18,14 @@ MERGED = 8069
 NOT_FOUND_MESSAGE = "Customer not found for the given identifiers"
 
 
-def get_customer(session: Session, org_id: int, customer_id: int) -> Customer:
-    """Return the org's customer; a merged customer answers 8069 naming the survivor."""
-    customer = repository.get_customer(session, org_id, customer_id)
+def get_customer(
+    session: Session, org_id: int, customer_id: int, *, lock: bool = False
+) -> Customer:
+    """Return the org's customer (locked for a change if asked); merged ones answer 8069."""
+    if lock:
+        customer = repository.lock_customer(session, org_id, customer_id)
+    else:
+        customer = repository.get_customer(session, org_id, customer_id)
     if customer is None:
         raise NotFound(NOT_FOUND, NOT_FOUND_MESSAGE)
     if customer.merged_into_id is not None:

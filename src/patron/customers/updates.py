@@ -22,7 +22,7 @@ from patron.customers.events import (
 )
 from patron.customers.fields import clean_custom_fields, clean_extended_fields
 from patron.customers.history import change_type_of, record_change
-from patron.customers.lookup import MERGED, NOT_FOUND, NOT_FOUND_MESSAGE, follow_merges
+from patron.customers.lookup import get_customer
 from patron.customers.models import Customer, Profile
 from patron.customers.profiles import add_channel, add_identifier, claim, claims_of
 from patron.customers.schemas import ProfileIn, UpdateCustomerIn
@@ -47,17 +47,6 @@ class Update:
     customer_id: int
     warnings: list[Notice] = field(default_factory=list)
     changes: list[FieldChange] = field(default_factory=list)
-
-
-def locked_customer(session: Session, org_id: int, customer_id: int) -> Customer:
-    """Lock the customer for a change; unknown is 8015, merged away is 8069."""
-    customer = repository.lock_customer(session, org_id, customer_id)
-    if customer is None:
-        raise NotFound(NOT_FOUND, NOT_FOUND_MESSAGE)
-    if customer.merged_into_id is not None:
-        survivor = follow_merges(session, org_id, customer)
-        raise NotFound(MERGED, f"The customer is merged into another account: {survivor.id}")
-    return customer
 
 
 def _body_profile(body: UpdateCustomerIn, where: SourceAccount) -> ProfileIn | None:
@@ -248,7 +237,7 @@ def update_customer(
     request_id: str,
 ) -> Update:
     """Apply an update to one source profile and the customer; write customerUpdated if anything changed."""
-    customer = locked_customer(session, principal.org_id, customer_id)
+    customer = get_customer(session, principal.org_id, customer_id, lock=True)
     profile = repository.find_profile(session, customer.id, where.source, where.account_id)
     if profile is None:
         raise NotFound(NOT_IN_SOURCE, f"No customer found in the given source ({where.source})")

@@ -124,7 +124,8 @@ def update(
     return created(outcome.customer_id, outcome.warnings)
 
 
-@router.api_route("/{customer_id}/changeIdentifier", methods=["POST", "PUT"])
+@router.post("/{customer_id}/changeIdentifier", operation_id="changeIdentifier")
+@router.put("/{customer_id}/changeIdentifier", operation_id="changeIdentifierWithPut")
 def change_identifier(
     customer_id: int,
     body: IdentifierChangeIn,

@@ -71,7 +71,14 @@ def make_settings(backend: str, data_dir: Path) -> Settings:
         url = _fresh_postgres(f"{PG_TEST_DB}_{os.getpid()}")
     data_dir.mkdir(parents=True, exist_ok=True)
     upgrade(url)
-    return Settings(database_url=url, data_dir=data_dir, log_json=False, create_demo_org=False)
+    # Delivery tests start dispatchers of their own, with short delays.
+    return Settings(
+        database_url=url,
+        data_dir=data_dir,
+        log_json=False,
+        create_demo_org=False,
+        dispatcher=False,
+    )
 
 
 @pytest.fixture(scope="session", params=BACKENDS)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -14,20 +15,46 @@ from patron.auth.routes import router as auth_router
 from patron.auth.service import AuthCaches
 from patron.config import Settings
 from patron.customers.routes import router as customers_router
+from patron.customers.tasks import PiiSweeper
 from patron.db import Database, open_database
+from patron.images.routes import router as images_router
+from patron.kit.blobs import FileSystemBlobStore
 from patron.orgs.routes import router as orgs_router
+from patron.subscriptions.routes import router as subscriptions_router
 from patron.web import JSON, ReadSession, RequestIdMiddleware, install_error_handlers
+from patron.webhooks.dispatcher import Dispatcher
+from patron.webhooks.routes import router as webhooks_router
+from patron.wiring import install_hooks
 
-ROUTERS = (auth_router, customers_router, orgs_router)
+ROUTERS = (
+    auth_router,
+    customers_router,
+    orgs_router,
+    subscriptions_router,
+    images_router,
+    webhooks_router,
+)
 
 
 def create_app(settings: Settings, database: Database | None = None) -> FastAPI:
     """Build the API for ``settings``; the schema must already be migrated."""
     db = database or open_database(settings)
+    install_hooks()
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        dispatcher = Dispatcher(settings, db) if settings.dispatcher else None
+        if dispatcher is not None:
+            dispatcher.start()
+        sweeper = None
+        if settings.pii_sweep_seconds > 0:
+            sweeper = PiiSweeper(db, app.state.blobs, settings.pii_sweep_seconds)
+            sweeper.start()
         yield
+        if sweeper is not None:
+            await asyncio.to_thread(sweeper.stop)
+        if dispatcher is not None:
+            await asyncio.to_thread(dispatcher.stop)
         if database is None:
             db.dispose()
 
@@ -40,6 +67,7 @@ def create_app(settings: Settings, database: Database | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.db = db
+    app.state.blobs = FileSystemBlobStore(settings.data_dir / "blobs")
     app.state.auth_caches = AuthCaches.create(
         settings.credential_cache_seconds, settings.org_cache_seconds
     )

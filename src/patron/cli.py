@@ -11,7 +11,9 @@ from rich.console import Console
 from rich.panel import Panel
 
 from patron.config import Settings
+from patron.customers.cli import app as customers_app
 from patron.db import open_database, unit_of_work
+from patron.logs import configure_logging
 from patron.migrate import upgrade
 from patron.orgs.cli import app as org_app
 from patron.orgs.demo import (
@@ -22,11 +24,13 @@ from patron.orgs.demo import (
     DEMO_TILL_PASSWORD,
     ensure_demo_org,
 )
+from patron.webhooks.dispatcher import run_worker
 
 app = typer.Typer(help="patron: a loyalty customer platform.", no_args_is_help=True)
 db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(org_app, name="org")
+app.add_typer(customers_app, name="customers")
 console = Console()
 
 
@@ -97,6 +101,18 @@ def serve(
         access_log=False,
         proxy_headers=False,
     )
+
+
+@app.command()
+def worker() -> None:
+    """Run a webhook dispatcher without the API (as many as the load needs)."""
+    settings = Settings()
+    configure_logging(settings.log_level, json=settings.log_json)
+    db = open_database(settings)
+    try:
+        run_worker(settings, db)
+    finally:
+        db.dispose()
 
 
 def main() -> None:

@@ -27,9 +27,36 @@ class Settings(BaseSettings):
     log_json: bool = True
     create_demo_org: bool = True
     token_ttl_seconds: int = Field(default=3600, ge=60, le=3600)
-    db_pool_size: int = 10
+    db_pool_size: int = Field(
+        default=20, ge=1, description="Connections per process (and as many again on bursts)."
+    )
     credential_cache_seconds: float = 60.0
     org_cache_seconds: float = 5.0
+    pii_sweep_seconds: float = Field(
+        default=30.0, ge=0, description="How often pending PII deletions are swept (0: never)."
+    )
+    image_max_bytes: int = Field(
+        default=5 * 1024 * 1024, gt=0, description="Largest customer image accepted, in bytes."
+    )
+    # Webhook delivery (see docs/webhooks.md); every delay is configurable so tests run fast.
+    dispatcher: bool = Field(default=True, description="Run a dispatcher inside `patron serve`.")
+    dispatcher_poll_seconds: float = Field(default=0.2, gt=0)
+    dispatcher_batch_size: int = Field(default=200, ge=1)
+    dispatcher_concurrency: int = Field(
+        default=64, ge=1, description="Requests in flight per worker."
+    )
+    dispatcher_shutdown_seconds: float = Field(default=10.0, ge=0)
+    webhook_lease_seconds: float = Field(default=120.0, gt=0)
+    webhook_timeout_seconds: float = Field(default=15.0, gt=0)
+    webhook_connect_timeout_seconds: float = Field(default=5.0, gt=0)
+    webhook_retry_base_seconds: float = Field(default=5.0, gt=0)
+    webhook_retry_max_delay_seconds: float = Field(default=6 * 3600.0, gt=0)
+    webhook_retry_window_seconds: float = Field(default=7 * 86400.0, gt=0)
+    webhook_disable_after_seconds: float = Field(default=5 * 86400.0, ge=0)
+    webhook_disable_after_failures: int = Field(default=50, ge=1)
+    webhook_secret_overlap_seconds: float = Field(default=86400.0, ge=0)
+    webhook_allow_private_addresses: bool = False
+    webhook_replay_max_events: int = Field(default=100_000, ge=1)
 
     @property
     def resolved_database_url(self) -> str:

@@ -6,7 +6,18 @@ from patron.auth import models as auth_models
 from patron.customers import models as customers_models
 from patron.db import Base
 from patron.events import models as events_models
+from patron.images import models as images_models
 from patron.orgs import models as orgs_models
+from patron.subscriptions import models as subscriptions_models
+from patron.webhooks import models as webhooks_models
 
-DOMAIN_MODELS = (orgs_models, auth_models, customers_models, events_models)
+DOMAIN_MODELS = (
+    orgs_models,
+    auth_models,
+    customers_models,
+    events_models,
+    webhooks_models,
+    subscriptions_models,
+    images_models,
+)
 metadata = Base.metadata

@@ -70,7 +70,9 @@ def test_status_change_raw_payload_matches_the_raw_sample(api: Api, db: Database
     # A status change updates no field, so its updatedFields list is empty.
     assert without(actual["data"], "updatedFields") == without(expected["data"], "updatedFields")
     # traceAttributes are free-form; patron sends none.
-    assert without(actual, "data", "traceAttributes") == without(expected, "data", "traceAttributes")
+    assert without(actual, "data", "traceAttributes") == without(
+        expected, "data", "traceAttributes"
+    )
     assert raw["data"]["customerStatus"]["currentLabel"] == "Suspended"
 
 

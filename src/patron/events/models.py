@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import BigInteger, Integer, String
+from sqlalchemy import BigInteger, Index, Integer, String, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from patron.db import Base, BigId, JsonDoc, UTCDateTime
@@ -19,6 +19,15 @@ class Event(Base):
     """
 
     __tablename__ = "events"
+    __table_args__ = (
+        # The dispatcher's queue of events not yet fanned out to webhooks.
+        Index(
+            "ix_events_fanout_pending",
+            "id",
+            postgresql_where=text("fanned_out_at IS NULL"),
+            sqlite_where=text("fanned_out_at IS NULL"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
     event_id: Mapped[str] = mapped_column(String(36), unique=True)
@@ -29,3 +38,4 @@ class Event(Base):
     entity_id: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
     data: Mapped[dict[str, Any]] = mapped_column(JsonDoc)
+    fanned_out_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), nullable=True)

@@ -1,0 +1,1 @@
+"""Webhooks: the /v3/webHooks API, the dispatcher, signing, delivery log, replay, broker sink."""

@@ -1,0 +1,1 @@
+"""Senders: HTTP endpoints and the NATS JetStream broker, behind one Protocol."""

@@ -1,0 +1,5 @@
+"""Fixtures of the webhook tests."""
+
+from tests.webhooks.support import hooks, local_api, receiver, start_dispatcher
+
+__all__ = ["hooks", "local_api", "receiver", "start_dispatcher"]

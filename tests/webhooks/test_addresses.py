@@ -1,0 +1,96 @@
+"""Webhook URLs: parsing, and refusing non-public destinations (also when sending)."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from patron.config import Settings
+from patron.errors import Invalid
+from patron.webhooks.addresses import check_destination, is_public_address, parse_destination
+from patron.webhooks.models import WebhookType
+from patron.webhooks.senders.base import Job
+from patron.webhooks.senders.http import HttpSender
+from tests.reliability.receiver import Receiver
+
+
+@pytest.mark.parametrize(
+    ("address", "public"),
+    [
+        ("8.8.8.8", True),
+        ("2606:4700:4700::1111", True),
+        ("127.0.0.1", False),
+        ("10.0.0.1", False),
+        ("172.16.5.4", False),
+        ("192.168.1.1", False),
+        ("169.254.169.254", False),
+        ("100.64.0.1", False),
+        ("0.0.0.0", False),  # noqa: S104 - an address under test, not a bind
+        ("::1", False),
+        ("fe80::1", False),
+        ("fc00::1", False),
+        ("::ffff:127.0.0.1", False),
+        ("224.0.0.1", False),
+    ],
+)
+def test_is_public_address(address: str, public: bool) -> None:
+    assert is_public_address(address) is public
+
+
+def test_queue_url_names_server_stream_and_subject() -> None:
+    destination = parse_destination("nats://broker:4223/PATRON/patron.events", WebhookType.QUEUE)
+    assert (destination.host, destination.port) == ("broker", 4223)
+    assert (destination.stream, destination.subject) == ("PATRON", "patron.events")
+    assert destination.server == "nats://broker:4223"
+    assert parse_destination("nats://broker/S/a.b", WebhookType.QUEUE).port == 4222
+
+
+@pytest.mark.parametrize(
+    "url", ["nats://b/S", "nats://b/S/a.*", "nats://b/S/a..b", "http://b/S/a", "nats:///S/a"]
+)
+def test_bad_queue_urls_are_refused(url: str) -> None:
+    with pytest.raises(Invalid) as caught:
+        parse_destination(url, WebhookType.QUEUE)
+    assert caught.value.code == 51101
+
+
+def test_loopback_is_refused_unless_allowed() -> None:
+    destination = parse_destination("http://localhost:8080/x", WebhookType.HTTP)
+    with pytest.raises(Invalid) as caught:
+        check_destination(destination, allow_private=False)
+    assert caught.value.code == 51102
+    check_destination(destination, allow_private=True)
+
+
+def _job(url: str, *, allow_private: bool) -> Job:
+    return Job(
+        delivery_id=1,
+        attempt_id=1,
+        webhook_id=1,
+        org_id=1,
+        event_id="e",
+        kind=WebhookType.HTTP,
+        url=url,
+        method="POST",
+        headers={"content-type": "application/json"},
+        body=b"{}",
+        allow_private=allow_private,
+    )
+
+
+def test_sender_refuses_a_private_address_at_connect_time(receiver: Receiver) -> None:
+    async def send(allow_private: bool) -> tuple[int | None, str | None]:
+        sender = HttpSender(Settings(webhook_timeout_seconds=2))
+        try:
+            answer = await sender.send(_job(receiver.url("/x"), allow_private=allow_private))
+        finally:
+            await sender.aclose()
+        return answer.status_code, answer.error
+
+    status, error = asyncio.run(send(False))
+    assert status is None
+    assert error is not None
+    assert "non-public" in error
+    assert receiver.requests() == []
+    assert asyncio.run(send(True)) == (200, None)

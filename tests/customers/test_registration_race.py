@@ -47,7 +47,7 @@ def on_postgres(backend: str) -> None:
 
 
 @pytest.mark.usefixtures("on_postgres")
-@pytest.mark.parametrize("round_", range(3))
+@pytest.mark.parametrize("round_", range(10))
 def test_same_mobile_same_source_race_leaves_one_customer(
     api: Api, db: Database, round_: int
 ) -> None:

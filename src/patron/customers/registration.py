@@ -137,17 +137,7 @@ def _write(
     body: RegisterCustomerIn,
 ) -> Registration:
     org_id = principal.org_id
-    for draft in drafts:
-        pairs = [i.pair for i in draft.identifiers]
-        taken = repository.find_in_account(
-            session, org_id, draft.where.source, draft.where.account_id, pairs
-        )
-        if taken:
-            first = min(taken, key=lambda t: (t.type not in TAKEN_IN_SOURCE, t.id))
-            code, message = TAKEN_IN_SOURCE.get(
-                first.type, (1014, "Customer is registered already")
-            )
-            raise Conflict(code, f"{message} in source {draft.where.source}")
+    _refuse_taken(session, org_id, drafts)
     all_pairs = {pair for d in drafts for pair in d.claims()}
     holders = repository.find_identities(session, org_id, all_pairs)
     owners = {h.customer_id for h in holders}
@@ -161,6 +151,8 @@ def _write(
         customer = repository.lock_customer(session, org_id, owners.pop())
         assert customer is not None
         combined = True
+        # A registration that committed since the first check is visible now: look again.
+        _refuse_taken(session, org_id, drafts)
     else:
         customer = Customer(
             org_id=org_id,
@@ -194,6 +186,20 @@ def _write(
     session.flush()
     written = None if combined else (customer, profiles, identifiers)
     return Registration(customer_id=customer.id, combined=combined, written=written)
+
+
+def _refuse_taken(session: Session, org_id: int, drafts: list[ProfileDraft]) -> None:
+    """Refuse identifiers already registered in the same source account."""
+    for draft in drafts:
+        pairs = [i.pair for i in draft.identifiers]
+        where = draft.where
+        taken = repository.find_in_account(session, org_id, where.source, where.account_id, pairs)
+        if taken:
+            first = min(taken, key=lambda t: (t.type not in TAKEN_IN_SOURCE, t.id))
+            code, message = TAKEN_IN_SOURCE.get(
+                first.type, (1014, "Customer is registered already")
+            )
+            raise Conflict(code, f"{message} in source {where.source}")
 
 
 def org_label(principal: Principal) -> str | None:

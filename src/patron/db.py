@@ -86,9 +86,9 @@ def make_engine(url: str, *, pool_size: int = 10, immediate: bool = True) -> Eng
         engine = create_engine(url, poolclass=NullPool if ":memory:" not in url else None)
         _configure_sqlite(engine, immediate=immediate)
         return engine
-    return create_engine(
-        url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True, future=True
-    )
+    # No pre-ping (it costs a round trip per checkout): a connection the server dropped fails its
+    # request with 503 and is discarded; recycling keeps idle connections from going stale.
+    return create_engine(url, pool_size=pool_size, max_overflow=pool_size, pool_recycle=1800)
 
 
 @dataclass(frozen=True)

@@ -67,29 +67,21 @@ def resolve_identifier(
         )
     where = resolve_source_account(org, source, account_id, allow_all=True)
     value = lookup_value(name, identifier_value, org.default_region)
-    customer_id: int | None = None
+    customer = None
     if where is not None and name != CARD_EXTERNAL_ID:
-        found = repository.find_identifier(
+        customer = repository.find_holder_in_account(
             session, org.id, where.source, where.account_id, name, value
         )
-        customer_id = found.customer_id if found else None
-    if customer_id is None:
-        identity = repository.get_identity(session, org.id, name, value)
-        if identity is None:
+    if customer is None:
+        customer = repository.find_holder(session, org.id, name, value)
+        if customer is None:
             raise NotFound(NOT_FOUND, NOT_FOUND_MESSAGE)
         if where is not None and (
             name != CARD_EXTERNAL_ID
-            or repository.find_profile(
-                session, identity.customer_id, where.source, where.account_id
-            )
-            is None
+            or repository.find_profile(session, customer.id, where.source, where.account_id) is None
         ):
             raise NotFound(
                 NOT_IN_SOURCE,
                 f"No customer found in the given source ({where.source}) with the given identifier",
             )
-        customer_id = identity.customer_id
-    customer = repository.get_customer(session, org.id, customer_id)
-    if customer is None:
-        raise NotFound(NOT_FOUND, NOT_FOUND_MESSAGE)
     return follow_merges(session, org.id, customer), where

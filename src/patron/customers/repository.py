@@ -59,11 +59,6 @@ def find_identities(session: Session, org_id: int, pairs: Iterable[Pair]) -> lis
     return list(session.scalars(query))
 
 
-def get_identity(session: Session, org_id: int, id_type: str, value: str) -> Identity | None:
-    """Return who holds (type, value) in the org."""
-    return session.get(Identity, (org_id, id_type, value))
-
-
 def find_in_account(
     session: Session, org_id: int, source: str, account_id: str, pairs: Iterable[Pair]
 ) -> list[Identifier]:
@@ -80,16 +75,30 @@ def find_in_account(
     return list(session.scalars(query))
 
 
-def find_identifier(
+def find_holder_in_account(
     session: Session, org_id: int, source: str, account_id: str, id_type: str, value: str
-) -> Identifier | None:
-    """Return one identifier of one source account."""
-    query = select(Identifier).where(
-        Identifier.org_id == org_id,
-        Identifier.source == source,
-        Identifier.account_id == account_id,
-        Identifier.type == id_type,
-        Identifier.value == value,
+) -> Customer | None:
+    """Return the customer holding an identifier in one source account (one query)."""
+    query = (
+        select(Customer)
+        .join(Identifier, Identifier.customer_id == Customer.id)
+        .where(
+            Identifier.org_id == org_id,
+            Identifier.source == source,
+            Identifier.account_id == account_id,
+            Identifier.type == id_type,
+            Identifier.value == value,
+        )
+    )
+    return session.scalar(query)
+
+
+def find_holder(session: Session, org_id: int, id_type: str, value: str) -> Customer | None:
+    """Return the customer holding an identifier in any source of the org (one query)."""
+    query = (
+        select(Customer)
+        .join(Identity, Identity.customer_id == Customer.id)
+        .where(Identity.org_id == org_id, Identity.type == id_type, Identity.value == value)
     )
     return session.scalar(query)
 

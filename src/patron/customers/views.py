@@ -104,8 +104,12 @@ def render_customer(
     where: SourceAccount | None,
     embeds: list[str] | None = None,
     base_url: str = "",
+    known_tills: dict[int, dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
-    """Render the customer; ``where`` limits the profiles to one source account (None: all)."""
+    """Render the customer; ``where`` limits the profiles to one source account (None: all).
+
+    ``known_tills`` are attributions the caller already has (its own till), saving a query.
+    """
     all_profiles = repository.list_profiles(session, customer.id)
     profiles: Sequence[Profile] = all_profiles
     if where is not None:
@@ -116,13 +120,10 @@ def render_customer(
             raise NotFound(NOT_IN_SOURCE, f"No customer found in the given source ({where.source})")
     identifiers = repository.list_identifiers(session, customer.id)
     channels = repository.list_channels(session, customer.id)
-    tills = till_attributions(
-        session,
-        org_id,
-        {customer.created_by, customer.updated_by}
-        | {p.created_by for p in profiles}
-        | {p.updated_by for p in profiles},
-    )
+    known = known_tills or {}
+    till_ids = {customer.created_by, customer.updated_by}
+    till_ids |= {p.created_by for p in profiles} | {p.updated_by for p in profiles}
+    tills = {**known, **till_attributions(session, org_id, till_ids - known.keys())}
     all_identifiers = [_identifier(i) for i in identifiers]
     seen: set[tuple[str, str]] = set()
     identifiers_all = []

@@ -7,6 +7,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 
 from patron.auth.dependencies import CurrentPrincipal
+from patron.auth.principal import Principal
 from patron.customers.lookup import get_customer, resolve_identifier
 from patron.customers.registration import register_customer
 from patron.customers.routes.common import (
@@ -23,6 +24,12 @@ from patron.customers.sources import resolve_source_account
 from patron.customers.views import parse_embeds, render_customer
 from patron.kit.context import current_request_id
 from patron.web import ReadSession, WriteSession
+
+
+def own_till(principal: Principal) -> dict[int, dict[str, Any]]:
+    """The caller's till attribution, known without a query."""
+    return {principal.till_id: principal.attribution()}
+
 
 router = APIRouter(prefix="/v2/customers", tags=["customers"], responses=ERRORS)
 
@@ -73,7 +80,13 @@ def customer_details(
         session, principal.org, source, account_id, identifier_name, identifier_value
     )
     return render_customer(
-        session, principal.org_id, customer, where, embeds, str(request.base_url)
+        session,
+        principal.org_id,
+        customer,
+        where,
+        embeds,
+        str(request.base_url),
+        own_till(principal),
     )
 
 
@@ -92,5 +105,11 @@ def fetch(
     where = resolve_source_account(principal.org, source or "ALL", account_id, allow_all=True)
     customer = get_customer(session, principal.org_id, customer_id)
     return render_customer(
-        session, principal.org_id, customer, where, embeds, str(request.base_url)
+        session,
+        principal.org_id,
+        customer,
+        where,
+        embeds,
+        str(request.base_url),
+        own_till(principal),
     )

@@ -109,7 +109,7 @@ class Database:
     def dispose(self) -> None:
         """Close every pooled connection."""
         self.writer.dispose()
-        if self.reader is not self.writer:
+        if self.reader.pool is not self.writer.pool:
             self.reader.dispose()
 
 
@@ -121,7 +121,10 @@ def open_database(settings: Settings) -> Database:
         writer = make_engine(url, immediate=True)
         reader = make_engine(url, immediate=False)
     else:
-        writer = reader = make_engine(url, pool_size=settings.db_pool_size)
+        writer = make_engine(url, pool_size=settings.db_pool_size)
+        # Reads run without BEGIN/COMMIT: under READ COMMITTED every statement takes its own
+        # snapshot anyway, so a read transaction adds two round trips and no consistency.
+        reader = writer.execution_options(isolation_level="AUTOCOMMIT")
     return Database(
         url=url,
         writer=writer,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from typing import Annotated, Any
 
 import orjson
@@ -119,9 +119,18 @@ def _write_session(request: Request) -> Iterator[Session]:
         yield session
 
 
-def _read_session(request: Request) -> Iterator[Session]:
-    with unit_of_work(database(request).read_session) as session:
+async def _read_session(request: Request) -> AsyncIterator[Session]:
+    # Opening and ending a read session does no blocking I/O worth a thread hop: the session
+    # connects lazily in the handler's thread, and on PostgreSQL reads run in autocommit mode.
+    session = database(request).read_session()
+    try:
         yield session
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.close()
 
 
 WriteSession = Annotated[Session, Depends(_write_session)]

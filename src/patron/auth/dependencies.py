@@ -8,6 +8,7 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 from fastapi.security import APIKeyHeader, HTTPBasic
+from starlette.concurrency import run_in_threadpool
 
 from patron.auth.principal import Principal
 from patron.auth.service import (
@@ -47,7 +48,7 @@ def _basic_credentials(header: str) -> tuple[str, str]:
     return code, password_md5
 
 
-def require_principal(
+async def require_principal(
     request: Request,
     _b: Annotated[object, Depends(_basic)] = None,
     _o: Annotated[object, Depends(_oauth)] = None,
@@ -60,9 +61,16 @@ def require_principal(
     caches = auth_caches(request)
     basic = None if token else _basic_credentials(authorization or "")
     token = token.strip() if token else None
+    # The cached answer needs no I/O, so it is served on the event loop without a thread hop.
     principal = cached_principal(caches, token=token, basic=basic)
     if principal is not None:
         return principal
+    return await run_in_threadpool(_authenticate, request, caches, token, basic)
+
+
+def _authenticate(
+    request: Request, caches: AuthCaches, token: str | None, basic: tuple[str, str] | None
+) -> Principal:
     with unit_of_work(database(request).read_session) as session:
         if token:
             return authenticate_token(session, caches, token)

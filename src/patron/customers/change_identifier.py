@@ -91,7 +91,7 @@ def _survivor(
             TAKEN_IN_SOURCE,
             f"Unable to update. The identifier is already registered in the same source: {ident.type} {ident.value}",
         )
-    claims = [p for a in adds for p in claims_of_draft(a)]
+    claims = [p for a in adds for p in a.claims()]
     owners = {
         h.customer_id for h in repository.find_identities(session, principal.org_id, claims)
     } - {customer.id}
@@ -112,15 +112,6 @@ def _survivor(
     if not survivors:
         return None
     return repository.get_customer(session, principal.org_id, survivors.pop())
-
-
-def claims_of_draft(draft: IdentifierDraft) -> list[tuple[str, str]]:
-    """Return the org-wide claims an identifier draft would make."""
-    pairs = [draft.pair]
-    external = (draft.attrs or {}).get("cardExternalId")
-    if external:
-        pairs.append(("cardExternalId", str(external)))
-    return pairs
 
 
 def _profile(
@@ -250,7 +241,7 @@ def _apply(
     if survivor is not None:
         final = locked[survivor.id]
         merge_customers(session, principal, customer, final)
-        claim(session, final, [p for a in adds for p in claims_of_draft(a)])
+        claim(session, final, [p for a in adds for p in a.claims()])
         warnings.append(
             Notice(
                 8051,

@@ -42,6 +42,11 @@ class IdentifierDraft:
         """The (type, value) pair that identifies it within a source account."""
         return (self.type, self.value)
 
+    def claims(self) -> list[tuple[str, str]]:
+        """The org-wide (type, value) claims it makes, a card's external id included."""
+        external = (self.attrs or {}).get("cardExternalId")
+        return [self.pair, (ids.CARD_EXTERNAL_ID, str(external))] if external else [self.pair]
+
 
 @dataclass
 class ChannelDraft:
@@ -68,12 +73,7 @@ class ProfileDraft:
 
     def claims(self) -> list[tuple[str, str]]:
         """The org-wide (type, value) claims of this profile, card external ids included."""
-        pairs = [i.pair for i in self.identifiers]
-        for ident in self.identifiers:
-            external = (ident.attrs or {}).get("cardExternalId")
-            if external:
-                pairs.append((ids.CARD_EXTERNAL_ID, external))
-        return pairs
+        return [pair for ident in self.identifiers for pair in ident.claims()]
 
 
 def _name(value: str | None, label: str) -> str | None:

@@ -26,6 +26,7 @@ LOYALTY_TYPES = ("loyalty", "non_loyalty")
 COMBINED_WARNING = Notice(8050, "Same Customer found in other sources,Combining")
 NO_DEFAULT_LABEL = Notice(8107, "No default status label is set for the org")
 ATTEMPTS = 3
+NO_PROFILE = 1015
 
 TAKEN_IN_SOURCE = {
     "mobile": (1032, "A customer already exists with the same mobile number"),
@@ -122,9 +123,6 @@ def register_customer(
         outcome.warnings = warnings
         return outcome
     raise AssertionError("unreachable")
-
-
-NO_PROFILE = 1015
 
 
 def _write(

@@ -152,13 +152,9 @@ def _identifiers(
                     Notice(91006, f"{draft.type} update is not allowed; use changeIdentifier")
                 )
             continue
-        pairs = [draft.pair] + (
-            [("cardExternalId", draft.attrs["cardExternalId"])]
-            if draft.attrs and draft.attrs.get("cardExternalId")
-            else []
-        )
         holders = {
-            h.customer_id for h in repository.find_identities(session, customer.org_id, pairs)
+            h.customer_id
+            for h in repository.find_identities(session, customer.org_id, draft.claims())
         }
         if holders - {customer.id}:
             out.warnings.append(

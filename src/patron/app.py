@@ -18,10 +18,19 @@ from patron.customers.routes import router as customers_router
 from patron.customers.tasks import PiiSweeper
 from patron.db import Database, open_database
 from patron.images.routes import router as images_router
+from patron.images.upload import ENVELOPE_BYTES as UPLOAD_ENVELOPE
 from patron.kit.blobs import FileSystemBlobStore
 from patron.orgs.routes import router as orgs_router
 from patron.subscriptions.routes import router as subscriptions_router
-from patron.web import JSON, ReadSession, RequestIdMiddleware, install_error_handlers
+from patron.web import (
+    COMMON_ERRORS,
+    JSON,
+    BodyLimitMiddleware,
+    ReadSession,
+    RequestIdMiddleware,
+    install_error_handlers,
+    install_openapi,
+)
 from patron.webhooks.dispatcher import Dispatcher
 from patron.webhooks.routes import router as webhooks_router
 from patron.wiring import install_hooks
@@ -46,13 +55,10 @@ def create_app(settings: Settings, database: Database | None = None) -> FastAPI:
         dispatcher = Dispatcher(settings, db) if settings.dispatcher else None
         if dispatcher is not None:
             dispatcher.start()
-        sweeper = None
-        if settings.pii_sweep_seconds > 0:
-            sweeper = PiiSweeper(db, app.state.blobs, settings.pii_sweep_seconds)
-            sweeper.start()
+        sweeper = app.state.pii_sweeper
+        sweeper.start()
         yield
-        if sweeper is not None:
-            await asyncio.to_thread(sweeper.stop)
+        await asyncio.to_thread(sweeper.stop)
         if dispatcher is not None:
             await asyncio.to_thread(dispatcher.stop)
         if database is None:
@@ -64,6 +70,7 @@ def create_app(settings: Settings, database: Database | None = None) -> FastAPI:
         description="The v2 Customer API of a loyalty platform, and its event notifications.",
         default_response_class=JSON,
         lifespan=lifespan,
+        responses=COMMON_ERRORS,
     )
     app.state.settings = settings
     app.state.db = db
@@ -71,8 +78,18 @@ def create_app(settings: Settings, database: Database | None = None) -> FastAPI:
     app.state.auth_caches = AuthCaches.create(
         settings.credential_cache_seconds, settings.org_cache_seconds
     )
+    app.state.pii_sweeper = PiiSweeper(db, app.state.blobs, settings.pii_sweep_seconds)
+    image_limit = settings.image_max_bytes + UPLOAD_ENVELOPE
+    app.add_middleware(
+        BodyLimitMiddleware,
+        # An image upload is larger than any JSON body; its reader checks the image itself.
+        limit_for=lambda path: (
+            image_limit if path.endswith("/setImage") else settings.max_body_bytes
+        ),
+    )
     app.add_middleware(RequestIdMiddleware)
     install_error_handlers(app)
+    install_openapi(app)
     for router in ROUTERS:
         app.include_router(router)
 

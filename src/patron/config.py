@@ -35,6 +35,11 @@ class Settings(BaseSettings):
     pii_sweep_seconds: float = Field(
         default=30.0, ge=0, description="How often pending PII deletions are swept (0: never)."
     )
+    max_body_bytes: int = Field(
+        default=1024 * 1024,
+        gt=0,
+        description="Largest request body accepted (image uploads have their own limit), in bytes.",
+    )
     image_max_bytes: int = Field(
         default=5 * 1024 * 1024, gt=0, description="Largest customer image accepted, in bytes."
     )

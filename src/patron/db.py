@@ -3,12 +3,24 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, DateTime, Engine, Integer, MetaData, create_engine, event
+import structlog
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    DateTime,
+    Engine,
+    Integer,
+    MetaData,
+    String,
+    create_engine,
+    event,
+    inspect,
+)
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
@@ -16,6 +28,9 @@ from sqlalchemy.pool import NullPool
 from sqlalchemy.types import TypeDecorator
 
 from patron.config import Settings
+from patron.errors import Invalid
+
+log = structlog.get_logger("patron.db")
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -60,6 +75,37 @@ class UTCDateTime(TypeDecorator[dt.datetime]):
         if value.tzinfo is None:
             return value.replace(tzinfo=dt.UTC)
         return value.astimezone(dt.UTC)
+
+
+INT32_MAX = 2**31 - 1
+INT64_MAX = 2**63 - 1
+
+
+def _check_column_values(session: Session, _context: Any, _instances: Any) -> None:
+    """Refuse values a column cannot hold before any SQL runs, the same way on every backend.
+
+    PostgreSQL refuses an over-long string or an out-of-range integer; SQLite stores either
+    silently. Checking here makes both answer with the same 400.
+    """
+    for obj in (*session.new, *session.dirty):
+        for attr in inspect(obj).mapper.column_attrs:
+            value = getattr(obj, attr.key, None)
+            if value is None:
+                continue
+            kind = attr.columns[0].type
+            if isinstance(value, str) and isinstance(kind, String) and kind.length:
+                if len(value) > kind.length:
+                    raise Invalid(
+                        400,
+                        f"Input is invalid: {attr.key} is longer than {kind.length} characters",
+                    )
+            elif isinstance(value, int) and not isinstance(value, bool):
+                limit = INT64_MAX if isinstance(kind, BigInteger) else INT32_MAX
+                if isinstance(kind, Integer) and not -limit - 1 <= value <= limit:
+                    raise Invalid(400, f"Input is invalid: {attr.key} is out of range")
+
+
+event.listen(Session, "before_flush", _check_column_values)
 
 
 def _configure_sqlite(engine: Engine, *, immediate: bool) -> None:
@@ -134,15 +180,35 @@ def open_database(settings: Settings) -> Database:
     )
 
 
+AFTER_COMMIT = "patron.after_commit"
+
+
+def after_commit(session: Session, job: Callable[[], None]) -> None:
+    """Run ``job`` once the session's unit of work has committed; never when it rolls back."""
+    session.info.setdefault(AFTER_COMMIT, []).append(job)
+
+
 @contextmanager
 def unit_of_work(factory: sessionmaker[Session]) -> Iterator[Session]:
-    """Run one unit of work: commit when the block succeeds, roll back when it raises."""
+    """Run one unit of work: commit when the block succeeds, roll back when it raises.
+
+    Jobs registered with :func:`after_commit` run after a successful commit, in order.
+    """
     session = factory()
     try:
         yield session
         session.commit()
     except BaseException:
-        session.rollback()
+        session.info.pop(AFTER_COMMIT, None)
+        try:
+            session.rollback()
+        except Exception:  # the connection is gone; the original error is the one to report
+            log.warning("rollback_failed", exc_info=True)
         raise
     finally:
         session.close()
+    for job in session.info.pop(AFTER_COMMIT, ()):
+        try:
+            job()
+        except Exception:  # what follows a commit must not turn a stored change into a failure
+            log.exception("after_commit_job_failed")

@@ -9,9 +9,9 @@ from pydantic import BaseModel
 
 from patron.auth.service import issue_token
 from patron.errors import Invalid
-from patron.web import WriteSession
+from patron.web import Route, WriteSession
 
-router = APIRouter(tags=["auth"])
+router = APIRouter(tags=["auth"], route_class=Route)
 
 
 class TokenRequest(BaseModel):

@@ -10,6 +10,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from patron.kit.wire import NoticeOut
+
 
 class Wire(BaseModel):
     """Base of request models: camelCase aliases, unknown keys ignored, numbers taken as text."""
@@ -98,21 +100,13 @@ class StatusChangeIn(Wire):
     created_on: str | None = Field(default=None, alias="createdOn")
 
 
-class Notice(BaseModel):
-    """A warning or error item."""
-
-    status: bool = False
-    code: int
-    message: str
-
-
 class CreatedOut(BaseModel):
     """Answer of a write: the customer id, warnings and side effects."""
 
     model_config = ConfigDict(populate_by_name=True)
 
     created_id: int = Field(alias="createdId")
-    warnings: list[Notice] = Field(default_factory=list)
+    warnings: list[NoticeOut] = Field(default_factory=list)
     side_effects: list[dict[str, Any]] = Field(default_factory=list, alias="sideEffects")
 
 
@@ -120,11 +114,4 @@ class LookupOut(BaseModel):
     """Answer of ``GET /v2/customers/lookup``."""
 
     entity: int
-    warnings: list[Notice] = Field(default_factory=list)
-
-
-class ErrorEnvelope(BaseModel):
-    """The error envelope every failure is rendered in."""
-
-    errors: list[Notice]
-    warnings: list[Notice] = Field(default_factory=list)
+    warnings: list[NoticeOut] = Field(default_factory=list)

@@ -30,26 +30,41 @@ def run_pii_deletions(db: Database, blobs: BlobStore, limit: int = 100) -> int:
 
 
 class PiiSweeper:
-    """Run pending PII deletions every ``interval`` seconds in a background thread."""
+    """Run pending PII deletions in a background thread: when woken, and every ``interval``.
+
+    A status change to Pending deletion wakes the sweeper once it has committed, so the
+    deletion follows the request at once; the periodic sweep (``interval`` > 0) catches what
+    a crash or an outage left pending.
+    """
 
     def __init__(self, db: Database, blobs: BlobStore, interval: float) -> None:
         self._db = db
         self._blobs = blobs
-        self._interval = interval
+        self._interval = interval if interval > 0 else None
         self._stop = threading.Event()
+        self._wake = threading.Event()
         self._thread = threading.Thread(target=self._run, name="patron-pii-sweeper", daemon=True)
 
     def start(self) -> None:
         """Start sweeping."""
         self._thread.start()
 
+    def wake(self) -> None:
+        """Sweep now (safe from any thread)."""
+        self._wake.set()
+
     def stop(self) -> None:
         """Stop sweeping and wait for the current sweep to end."""
         self._stop.set()
+        self._wake.set()
         self._thread.join(timeout=30)
 
     def _run(self) -> None:
-        while not self._stop.wait(self._interval):
+        while True:
+            self._wake.wait(self._interval)
+            self._wake.clear()
+            if self._stop.is_set():
+                return
             try:
                 run_pii_deletions(self._db, self._blobs)
             except Exception:  # the database may be away for a while; the next sweep retries

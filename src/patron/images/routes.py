@@ -8,21 +8,20 @@ from fastapi import APIRouter, Path
 from fastapi.responses import Response
 
 from patron.auth.dependencies import CurrentPrincipal
-from patron.images.schemas import ErrorEnvelope, SetImageOut
+from patron.images.schemas import SetImageOut
 from patron.images.service import read_image, set_image
 from patron.images.upload import Blobs, ImageUpload
-from patron.web import ReadSession, WriteSession
+from patron.web import ReadSession, Route, WriteSession, error_responses
 
-ERRORS: dict[int | str, dict[str, Any]] = {
-    code: {"model": ErrorEnvelope, "description": text}
-    for code, text in {
+ERRORS = error_responses(
+    {
         400: "Not multipart, no `file` field, an empty file or not a PNG/JPEG/GIF/WebP image (400)",
         401: "No or bad credentials",
         404: "Customer not found (8015), merged into another (8069), or no image set (404)",
         413: "The image is larger than the configured limit (413)",
         503: "The image could not be stored (503)",
-    }.items()
-}
+    }
+)
 
 UPLOAD_BODY: dict[str, Any] = {
     "requestBody": {
@@ -39,12 +38,12 @@ UPLOAD_BODY: dict[str, Any] = {
     }
 }
 
-router = APIRouter(prefix="/v2/customers", tags=["images"], responses=ERRORS)
+router = APIRouter(prefix="/v2/customers", tags=["images"], responses=ERRORS, route_class=Route)
 
 CustomerId = Annotated[int, Path(ge=1, le=2**63 - 1, description="Unique ID of the customer")]
 
 
-@router.post("/{customer_id}/setImage", response_model=SetImageOut, openapi_extra=UPLOAD_BODY)
+@router.post("/{customer_id:int}/setImage", response_model=SetImageOut, openapi_extra=UPLOAD_BODY)
 def upload_image(
     customer_id: CustomerId,
     principal: CurrentPrincipal,
@@ -61,7 +60,7 @@ def upload_image(
 
 
 @router.get(
-    "/{customer_id}/image",
+    "/{customer_id:int}/image",
     response_class=Response,
     responses={200: {"content": {"image/*": {}}, "description": "The image bytes"}},
 )

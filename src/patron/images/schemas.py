@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from patron.kit.wire import NoticeOut
+
 
 class FileOut(BaseModel):
     """The stored file of a customer image."""
@@ -29,24 +31,9 @@ class UploadedFileOut(BaseModel):
     status: str
 
 
-class Notice(BaseModel):
-    """A warning or error item."""
-
-    status: bool = False
-    code: int
-    message: str
-
-
 class SetImageOut(BaseModel):
     """Answer of ``POST /v2/customers/{id}/setImage``."""
 
     data: list[UploadedFileOut]
-    warnings: list[Notice] = Field(default_factory=list)
-    errors: list[Notice] = Field(default_factory=list)
-
-
-class ErrorEnvelope(BaseModel):
-    """The error envelope every failure is rendered in."""
-
-    errors: list[Notice]
-    warnings: list[Notice] = Field(default_factory=list)
+    warnings: list[NoticeOut] = Field(default_factory=list)
+    errors: list[NoticeOut] = Field(default_factory=list)

@@ -7,8 +7,9 @@ from typing import Any
 from fastapi import APIRouter
 
 from patron.auth.dependencies import CurrentPrincipal
+from patron.web import Route
 
-router = APIRouter(tags=["config"])
+router = APIRouter(tags=["config"], route_class=Route)
 
 
 @router.get("/v2/extendedFields")

@@ -9,27 +9,27 @@ from fastapi import APIRouter
 from patron.auth.dependencies import CurrentPrincipal
 from patron.kit.context import current_request_id
 from patron.subscriptions.schemas import (
-    ErrorEnvelope,
     SubscriptionsOut,
     UpdatedSubscriptionsOut,
     UpdateSubscriptionsIn,
 )
 from patron.subscriptions.service import get_subscriptions, parse_customer_id, update_subscriptions
-from patron.web import ReadSession, WriteSession
+from patron.web import ReadSession, Route, WriteSession, error_responses
 
-ERRORS: dict[int | str, dict[str, Any]] = {
-    code: {"model": ErrorEnvelope, "description": text}
-    for code, text in {
+ERRORS = error_responses(
+    {
         400: "Invalid input: 1101 channel, 1102 priority, 1103 scope, 1104 customer id, "
         "1105 several scopes, 1106 status, 1107 campaign id, 1108 communication id, "
         "1109 no subscriptions, 8011/8012/8045 source account, 400 malformed body",
         401: "No or bad credentials",
         404: "Customer not found (8015) or merged into another (8069)",
         409: "A concurrent change prevented the update (1110)",
-    }.items()
-}
+    }
+)
 
-router = APIRouter(prefix="/v2/customers", tags=["subscriptions"], responses=ERRORS)
+router = APIRouter(
+    prefix="/v2/customers", tags=["subscriptions"], responses=ERRORS, route_class=Route
+)
 
 
 @router.post(

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from patron.kit.wire import NoticeOut
+
 
 class Wire(BaseModel):
     """Base of request models: camelCase aliases, unknown keys ignored, numbers taken as text."""
@@ -71,14 +73,6 @@ class SubscriptionOut(BaseModel):
     source_name: str | None = Field(default=None, alias="sourceName")
 
 
-class Notice(BaseModel):
-    """A warning item."""
-
-    status: bool = False
-    code: int
-    message: str
-
-
 class UpdatedSubscriptionsOut(BaseModel):
     """Answer of ``POST /v2/customers/{id}/subscriptions``."""
 
@@ -89,7 +83,7 @@ class UpdatedSubscriptionsOut(BaseModel):
     campaign_id: int = Field(alias="campaignId")
     communication_id: int = Field(alias="communicationId")
     reason: str
-    warnings: list[Notice] = Field(default_factory=list)
+    warnings: list[NoticeOut] = Field(default_factory=list)
 
 
 class SubscriptionsOut(BaseModel):
@@ -100,11 +94,4 @@ class SubscriptionsOut(BaseModel):
     subscriptions: list[SubscriptionOut]
     campaign_id: int = Field(alias="campaignId")
     communication_id: int = Field(alias="communicationId")
-    warnings: list[Notice] = Field(default_factory=list)
-
-
-class ErrorEnvelope(BaseModel):
-    """The error envelope every failure is rendered in."""
-
-    errors: list[Notice]
-    warnings: list[Notice] = Field(default_factory=list)
+    warnings: list[NoticeOut] = Field(default_factory=list)

@@ -9,23 +9,22 @@ from fastapi import APIRouter, Body, Depends, Query, Request
 from patron.auth.dependencies import CurrentPrincipal
 from patron.config import Settings
 from patron.errors import Invalid
-from patron.web import ReadSession, WriteSession
+from patron.web import PathId, QueryId, ReadSession, Route, WriteSession, error_responses
 from patron.webhooks import eventlog, service
 from patron.webhooks.retry import RetryPolicy
-from patron.webhooks.schemas import ErrorEnvelope, ReplayEventIn, ReplayWindowIn, WebhookIn
+from patron.webhooks.schemas import ReplayEventIn, ReplayWindowIn, WebhookIn
 from patron.webhooks.views import render_webhook
 
-ERRORS: dict[int | str, dict[str, Any]] = {
-    code: {"model": ErrorEnvelope, "description": text}
-    for code, text in {
+ERRORS = error_responses(
+    {
         400: "Invalid input (51003, 51007, 300004, 51101–51114)",
         401: "No or bad credentials",
         404: "Unknown webhook (51104) or event (51110)",
         409: "Name taken (51103) or webhook inactive (51113)",
-    }.items()
-}
+    }
+)
 
-router = APIRouter(prefix="/v3/webHooks", tags=["webhooks"], responses=ERRORS)
+router = APIRouter(prefix="/v3/webHooks", tags=["webhooks"], responses=ERRORS, route_class=Route)
 
 
 def _settings(request: Request) -> Settings:
@@ -34,7 +33,7 @@ def _settings(request: Request) -> Settings:
 
 
 AppSettings = Annotated[Settings, Depends(_settings)]
-WebhookIdQuery = Annotated[int | None, Query(alias="webHookId")]
+WebhookIdQuery = Annotated[QueryId, Query(alias="webHookId")]
 
 
 def _data(data: object) -> dict[str, Any]:
@@ -123,17 +122,17 @@ def replay_event(
     return _data({"eventId": event_id, "replayed": count})
 
 
-@router.get("/{webhook_id}")
+@router.get("/{webhook_id:int}")
 def read(
-    webhook_id: int, principal: CurrentPrincipal, session: ReadSession, settings: AppSettings
+    webhook_id: PathId, principal: CurrentPrincipal, session: ReadSession, settings: AppSettings
 ) -> dict[str, Any]:
     """Read one webhook (static header values are masked)."""
     return _one(service.get_webhook(session, principal, webhook_id), settings)
 
 
-@router.put("/{webhook_id}")
+@router.put("/{webhook_id:int}")
 def update(
-    webhook_id: int,
+    webhook_id: PathId,
     body: WebhookIn,
     principal: CurrentPrincipal,
     session: WriteSession,
@@ -143,25 +142,27 @@ def update(
     return _one(service.update_webhook(session, principal, webhook_id, body, settings), settings)
 
 
-@router.delete("/{webhook_id}")
-def delete(webhook_id: int, principal: CurrentPrincipal, session: WriteSession) -> dict[str, Any]:
+@router.delete("/{webhook_id:int}")
+def delete(
+    webhook_id: PathId, principal: CurrentPrincipal, session: WriteSession
+) -> dict[str, Any]:
     """Delete a webhook with its delivery log."""
     service.delete_webhook(session, principal, webhook_id)
     return _data({"webHookId": webhook_id, "deleted": True})
 
 
-@router.post("/{webhook_id}/rotateSecret")
+@router.post("/{webhook_id:int}/rotateSecret")
 def rotate_secret(
-    webhook_id: int, principal: CurrentPrincipal, session: WriteSession, settings: AppSettings
+    webhook_id: PathId, principal: CurrentPrincipal, session: WriteSession, settings: AppSettings
 ) -> dict[str, Any]:
     """Issue a new signing secret; the old one keeps signing too until `previousSecretExpiresOn`."""
     rotated = service.rotate_secret(session, principal, webhook_id, settings)
     return _one(rotated.webhook, settings, rotated.secret)
 
 
-@router.post("/{webhook_id}/replay")
+@router.post("/{webhook_id:int}/replay")
 def replay_window(
-    webhook_id: int,
+    webhook_id: PathId,
     body: ReplayWindowIn,
     principal: CurrentPrincipal,
     session: WriteSession,
@@ -172,9 +173,9 @@ def replay_window(
     return _data({"webHookId": webhook_id, "replayed": count})
 
 
-@router.post("/{webhook_id}/replayMissed")
+@router.post("/{webhook_id:int}/replayMissed")
 def replay_missed(
-    webhook_id: int, principal: CurrentPrincipal, session: WriteSession
+    webhook_id: PathId, principal: CurrentPrincipal, session: WriteSession
 ) -> dict[str, Any]:
     """Send everything the webhook missed while it was inactive or disabled."""
     count = eventlog.replay_missed(session, principal, webhook_id)

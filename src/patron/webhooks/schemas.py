@@ -39,18 +39,3 @@ class ReplayWindowIn(_Wire):
 
     start: int | str = Field(alias="from")
     end: int | str | None = Field(default=None, alias="to")
-
-
-class Notice(BaseModel):
-    """An error item of the envelope."""
-
-    status: bool = False
-    code: int
-    message: str
-
-
-class ErrorEnvelope(BaseModel):
-    """The error envelope every failure is rendered in."""
-
-    errors: list[Notice]
-    warnings: list[Notice] = Field(default_factory=list)

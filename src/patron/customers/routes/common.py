@@ -6,17 +6,16 @@ from typing import Annotated, Any
 
 from fastapi import Query
 
-from patron.customers.schemas import ErrorEnvelope
+from patron.web import error_responses
 
-ERRORS: dict[int | str, dict[str, Any]] = {
-    code: {"model": ErrorEnvelope, "description": text}
-    for code, text in {
+ERRORS = error_responses(
+    {
         400: "Invalid input (documented code in the envelope)",
         401: "No or bad credentials",
         404: "Customer not found (8009, 8015, 8065, 8069)",
         409: "Identifier conflict (1014, 1016, 1032, 1033, 8007, 8008, 8053, 8066, 8067)",
-    }.items()
-}
+    }
+)
 
 Source = Annotated[str | None, Query(description="Source, or ALL for every source")]
 AccountId = Annotated[

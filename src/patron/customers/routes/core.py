@@ -23,7 +23,7 @@ from patron.customers.schemas import CreatedOut, LookupOut, RegisterCustomerIn
 from patron.customers.sources import resolve_source_account
 from patron.customers.views import parse_embeds, render_customer
 from patron.kit.context import current_request_id
-from patron.web import ReadSession, WriteSession
+from patron.web import PathId, ReadSession, Route, WriteSession
 
 
 def own_till(principal: Principal) -> dict[int, dict[str, Any]]:
@@ -31,7 +31,7 @@ def own_till(principal: Principal) -> dict[int, dict[str, Any]]:
     return {principal.till_id: principal.attribution()}
 
 
-router = APIRouter(prefix="/v2/customers", tags=["customers"], responses=ERRORS)
+router = APIRouter(prefix="/v2/customers", tags=["customers"], responses=ERRORS, route_class=Route)
 
 
 @router.post("", response_model=CreatedOut, response_model_by_alias=True)
@@ -90,9 +90,9 @@ def customer_details(
     )
 
 
-@router.get("/{customer_id}")
+@router.get("/{customer_id:int}")
 def fetch(
-    customer_id: int,
+    customer_id: PathId,
     request: Request,
     principal: CurrentPrincipal,
     session: ReadSession,

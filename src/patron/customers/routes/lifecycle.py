@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, BackgroundTasks, Query, Request
+from fastapi import APIRouter, Query, Request
 
 from patron.auth.dependencies import CurrentPrincipal
 from patron.customers.change_identifier import change_identifiers
@@ -24,14 +24,14 @@ from patron.customers.schemas import IdentifierChangeIn, StatusChangeIn, UpdateC
 from patron.customers.search import search_customers
 from patron.customers.sources import resolve_source_account
 from patron.customers.status import change_status, status_log
-from patron.customers.tasks import run_pii_deletions
 from patron.customers.updates import update_customer
+from patron.db import after_commit
 from patron.errors import Invalid
 from patron.kit.context import current_request_id
 from patron.kit.pagination import Page
-from patron.web import ReadSession, WriteSession, database
+from patron.web import Limit, Offset, PathId, QueryId, ReadSession, Route, WriteSession
 
-router = APIRouter(prefix="/v2/customers", tags=["customers"], responses=ERRORS)
+router = APIRouter(prefix="/v2/customers", tags=["customers"], responses=ERRORS, route_class=Route)
 
 
 def _update_identifier_name(name: str | None) -> str | None:
@@ -72,7 +72,6 @@ def update_status(
     principal: CurrentPrincipal,
     session: WriteSession,
     request: Request,
-    tasks: BackgroundTasks,
     source: Source = None,
     account_id: AccountId = None,
     identifier_name: IdentifierName = None,
@@ -85,7 +84,8 @@ def update_status(
     )
     change_status(session, principal, customer, body, current_request_id())
     if customer.deletion_requested_at is not None:
-        tasks.add_task(run_pii_deletions, database(request), request.app.state.blobs)
+        # The deletion runs in the sweeper once this change is stored, never before.
+        after_commit(session, request.app.state.pii_sweeper.wake)
     return {"warnings": [], "error": []}
 
 
@@ -96,16 +96,16 @@ def search(
     q: Annotated[
         str | None, Query(description="Prefix of a first name, last name or identifier")
     ] = None,
-    limit: int = 10,
-    offset: int = 0,
+    limit: Limit = 10,
+    offset: Offset = 0,
 ) -> dict[str, Any]:
     """Find customers whose first name, last name or any identifier starts with `q`."""
     return search_customers(session, principal.org_id, q, Page(limit=limit, offset=offset))
 
 
-@router.put("/{customer_id}")
+@router.put("/{customer_id:int}")
 def update(
-    customer_id: int,
+    customer_id: PathId,
     body: UpdateCustomerIn,
     principal: CurrentPrincipal,
     session: WriteSession,
@@ -124,10 +124,10 @@ def update(
     return created(outcome.customer_id, outcome.warnings)
 
 
-@router.post("/{customer_id}/changeIdentifier", operation_id="changeIdentifier")
-@router.put("/{customer_id}/changeIdentifier", operation_id="changeIdentifierWithPut")
+@router.post("/{customer_id:int}/changeIdentifier", operation_id="changeIdentifier")
+@router.put("/{customer_id:int}/changeIdentifier", operation_id="changeIdentifierWithPut")
 def change_identifier(
-    customer_id: int,
+    customer_id: PathId,
     body: IdentifierChangeIn,
     principal: CurrentPrincipal,
     session: WriteSession,
@@ -146,25 +146,23 @@ def change_identifier(
     return {"createdId": outcome.customer_id, "warnings": [w.as_dict() for w in outcome.warnings]}
 
 
-@router.get("/{customer_id}/changeRequest")
+@router.get("/{customer_id:int}/changeRequest")
 def change_requests(
-    customer_id: int,
+    customer_id: PathId,
     principal: CurrentPrincipal,
     session: ReadSession,
     change_type: Annotated[str | None, Query(alias="changeType")] = None,
     source: Source = None,
     start_date: Annotated[str | None, Query(alias="startDate")] = None,
     end_date: Annotated[str | None, Query(alias="endDate")] = None,
-    start_id: Annotated[int | None, Query(alias="startId")] = None,
-    end_id: Annotated[int | None, Query(alias="endId")] = None,
-    limit: int = 10,
-    offset: int = 0,
+    start_id: Annotated[QueryId, Query(alias="startId")] = None,
+    end_id: Annotated[QueryId, Query(alias="endId")] = None,
+    limit: Limit = 10,
+    offset: Offset = 0,
     sort_by: Annotated[str | None, Query(alias="sortBy")] = None,
     sort_order: Annotated[str | None, Query(alias="sortOrder")] = None,
 ) -> dict[str, Any]:
     """List the customer's identifier changes, merges and status changes."""
-    if not 1 <= limit <= 100 or offset < 0:
-        raise Invalid(400, "Input is invalid: limit must be 1..100 and offset not negative")
     customer = get_customer(session, principal.org_id, customer_id)
     flt = ChangeFilter(
         change_type, source, start_date, end_date, start_id, end_id, sort_by, sort_order
@@ -179,9 +177,9 @@ def change_requests(
     }
 
 
-@router.get("/{customer_id}/statusLog")
+@router.get("/{customer_id:int}/statusLog")
 def get_status_log(
-    customer_id: int, principal: CurrentPrincipal, session: ReadSession
+    customer_id: PathId, principal: CurrentPrincipal, session: ReadSession
 ) -> dict[str, Any]:
     """List the customer's status label changes, newest first."""
     customer = get_customer(session, principal.org_id, customer_id)

@@ -11,6 +11,7 @@ from fastapi import FastAPI
 from sqlalchemy import text
 
 from patron import __version__
+from patron.auth.limiter import LoginLimiter
 from patron.auth.routes import router as auth_router
 from patron.auth.service import AuthCaches
 from patron.config import Settings
@@ -78,6 +79,7 @@ def create_app(settings: Settings, database: Database | None = None) -> FastAPI:
     app.state.auth_caches = AuthCaches.create(
         settings.credential_cache_seconds, settings.org_cache_seconds
     )
+    app.state.login_limiter = LoginLimiter.from_settings(settings)
     app.state.pii_sweeper = PiiSweeper(db, app.state.blobs, settings.pii_sweep_seconds)
     image_limit = settings.image_max_bytes + UPLOAD_ENVELOPE
     app.add_middleware(

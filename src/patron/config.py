@@ -32,8 +32,23 @@ class Settings(BaseSettings):
     )
     credential_cache_seconds: float = 60.0
     org_cache_seconds: float = 5.0
+    # Failed logins answered with 429 once a threshold is reached; counted per process.
+    login_failures_per_till: int = Field(
+        default=10, ge=1, description="Failed Basic logins of one till code per window."
+    )
+    login_failures_per_client: int = Field(
+        default=10, ge=1, description="Failed token requests of one API client key per window."
+    )
+    login_failures_per_address: int = Field(
+        default=30, ge=1, description="Failed logins and token misses of one client address."
+    )
+    login_failure_window_seconds: int = Field(
+        default=60, ge=1, description="The moving window the failure thresholds count in."
+    )
     pii_sweep_seconds: float = Field(
-        default=30.0, ge=0, description="How often pending PII deletions are swept (0: never)."
+        default=30.0,
+        ge=0,
+        description="How often pending PII deletions are swept (0: only when a request starts one).",
     )
     max_body_bytes: int = Field(
         default=1024 * 1024,

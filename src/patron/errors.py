@@ -48,6 +48,8 @@ class PatronError(Exception):
     """A failure with a documented code; the boundary turns it into the error envelope."""
 
     kind: Kind = Kind.INVALID
+    # Seconds after which a retry may succeed, when the failure says so (rate limits).
+    retry_after: int | None = None
 
     def __init__(self, code: int, message: str, *, warnings: list[Notice] | None = None) -> None:
         super().__init__(message)
@@ -95,6 +97,16 @@ class TooLarge(PatronError):
     """The request body is larger than allowed."""
 
     kind = Kind.TOO_LARGE
+
+
+class RateLimited(PatronError):
+    """Too many failed attempts; a retry after ``retry_after`` seconds may succeed."""
+
+    kind = Kind.RATE_LIMITED
+
+    def __init__(self, code: int, message: str, *, retry_after: int) -> None:
+        super().__init__(code, message)
+        self.retry_after = retry_after
 
 
 class Unavailable(PatronError):

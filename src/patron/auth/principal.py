@@ -10,7 +10,11 @@ from patron.orgs.config import OrgConfig, StoreInfo
 
 @dataclass(frozen=True)
 class Principal:
-    """Who is calling: the till (and its store and org) that writes are attributed to."""
+    """Who is calling: the till (and its store and org) that writes are attributed to.
+
+    That is the authenticated till, or the till of the same org that the call's attribution
+    headers name (see ``auth.service.attribute``).
+    """
 
     org: OrgConfig
     till_id: int

@@ -7,6 +7,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from pydantic import BaseModel
 
+from patron.auth.dependencies import client_address, login_limiter
 from patron.auth.service import issue_token
 from patron.errors import Invalid
 from patron.web import Route, WriteSession
@@ -25,12 +26,14 @@ class TokenRequest(BaseModel):
 def generate_token(body: TokenRequest, session: WriteSession, request: Request) -> dict[str, Any]:
     """Exchange an API client's key and secret for an access token (valid up to 60 minutes).
 
-    Send the token in the `X-CAP-API-OAUTH-TOKEN` header of later calls.
+    Send the token in the `X-CAP-API-OAUTH-TOKEN` header of later calls. After too many
+    failed requests for one key or from one address the answer is 429 with `Retry-After`.
     """
     if not body.key or not body.secret:
         raise Invalid(400, "key and secret are required")
     ttl = request.app.state.settings.token_ttl_seconds
-    issued = issue_token(session, body.key, body.secret, ttl)
+    limiter, address = login_limiter(request), client_address(request)
+    issued = issue_token(session, limiter, body.key, body.secret, ttl, address)
     return {
         "data": {
             "accessToken": issued.access_token,

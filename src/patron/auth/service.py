@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 from dataclasses import dataclass
+from enum import StrEnum
 
 from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
 from patron.auth.cache import KeyedLocks, TTLCache
+from patron.auth.limiter import LoginLimiter
 from patron.auth.models import OAuthToken
 from patron.auth.principal import Principal
-from patron.errors import Unauthorized
+from patron.errors import Invalid, Unauthorized
 from patron.kit import clock
 from patron.kit.secrets import new_token, token_digest, verify_secret
 from patron.orgs import repository as orgs_repo
@@ -20,6 +23,21 @@ from patron.orgs.service import load_org_config, store_info
 
 INVALID_CREDENTIALS = "Invalid credentials: authentication failed"
 INVALID_TOKEN = "Invalid or expired OAuth token"  # noqa: S105 - an error message
+INVALID_CLIENT = "Invalid client key or secret"
+INVALID_ATTRIBUTION = 91021
+INVALID_ATTRIBUTION_TYPE = "Invalid attribution entity type: expected TILL or STORE_CODE"
+# Codes and keys longer than their columns, or with control characters, name nothing: they
+# are refused before any query (PostgreSQL would refuse a NUL with an error). So is a password
+# with control characters: scrypt's HMAC pads keys with NULs, so "pw\0" would check as "pw".
+_CODE_LENGTH, _KEY_LENGTH, _PASSWORD_LENGTH = 100, 200, 256
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+class AttributionType(StrEnum):
+    """What ``X-CAP-API-ATTRIBUTION-ENTITY-TYPE`` may name."""
+
+    TILL = "TILL"
+    STORE_CODE = "STORE_CODE"
 
 
 @dataclass
@@ -29,6 +47,8 @@ class AuthCaches:
     credentials: TTLCache[int]
     principals: TTLCache[Principal]
     tokens: TTLCache[tuple[int, float]]
+    # (org id, attribution type, code) -> the id of the till a call is attributed to.
+    attributions: TTLCache[int]
     # Concurrent misses of one credential wait for a single scrypt check instead of each running one.
     checks: KeyedLocks
 
@@ -39,6 +59,7 @@ class AuthCaches:
             credentials=TTLCache(credential_seconds),
             principals=TTLCache(org_seconds),
             tokens=TTLCache(credential_seconds),
+            attributions=TTLCache(org_seconds),
             checks=KeyedLocks(),
         )
 
@@ -47,6 +68,7 @@ class AuthCaches:
         self.credentials.clear()
         self.principals.clear()
         self.tokens.clear()
+        self.attributions.clear()
 
 
 @dataclass(frozen=True)
@@ -97,17 +119,34 @@ def cached_principal(
     return None
 
 
+def _is_implausible(value: str, length: int) -> bool:
+    return len(value) > length or _CONTROL.search(value) is not None
+
+
 def authenticate_basic(
-    session: Session, caches: AuthCaches, till_code: str, password_md5: str
+    session: Session,
+    caches: AuthCaches,
+    limiter: LoginLimiter,
+    till_code: str,
+    password_md5: str,
+    address: str,
 ) -> Principal:
-    """Check a till code and the MD5 hex of its password."""
+    """Check a till code and the MD5 hex of its password (the caller connects from ``address``)."""
+    if _is_implausible(till_code, _CODE_LENGTH) or _is_implausible(password_md5, _PASSWORD_LENGTH):
+        raise Unauthorized(401, INVALID_CREDENTIALS)
     key = _credential_key(till_code, password_md5)
     till_id = caches.credentials.get(key)
     if till_id is None:
+        limiter.check(address=address, till=till_code)
         with caches.checks.hold(key):
             till_id = caches.credentials.get(key)
             if till_id is None:
+                # Checked again: failures of this credential may have been counted meanwhile.
+                limiter.check(address=address, till=till_code)
                 till_id = _check_till(session, till_code, password_md5)
+                if till_id is None:
+                    limiter.record_failure(address=address, till=till_code)
+                    raise Unauthorized(401, INVALID_CREDENTIALS)
                 caches.credentials.put(key, till_id)
     principal = load_principal(session, caches, till_id)
     if principal is None:
@@ -115,20 +154,25 @@ def authenticate_basic(
     return principal
 
 
-def _check_till(session: Session, till_code: str, password_md5: str) -> int:
+def _check_till(session: Session, till_code: str, password_md5: str) -> int | None:
     till = orgs_repo.find_till_by_code(session, till_code)
-    if till is None or not till.is_active:
-        raise Unauthorized(401, INVALID_CREDENTIALS)
-    if not verify_secret(password_md5.lower(), till.password_hash):
-        raise Unauthorized(401, INVALID_CREDENTIALS)
-    return till.id
+    # One scrypt check whether or not the till exists, so till codes cannot be told by timing.
+    matches = verify_secret(password_md5.lower(), till.password_hash if till else None)
+    return till.id if till is not None and till.is_active and matches else None
 
 
-def issue_token(session: Session, key: str, secret: str, ttl_seconds: int) -> IssuedToken:
+def issue_token(
+    session: Session, limiter: LoginLimiter, key: str, secret: str, ttl_seconds: int, address: str
+) -> IssuedToken:
     """Exchange an API client's key and secret for an access token."""
+    if _is_implausible(key, _KEY_LENGTH):
+        raise Unauthorized(401, INVALID_CLIENT)
+    limiter.check(address=address, client=key)
     client = orgs_repo.find_client_by_key(session, key)
-    if client is None or not client.is_active or not verify_secret(secret, client.secret_hash):
-        raise Unauthorized(401, "Invalid client key or secret")
+    matches = verify_secret(secret, client.secret_hash if client else None)
+    if client is None or not client.is_active or not matches:
+        limiter.record_failure(address=address, client=key)
+        raise Unauthorized(401, INVALID_CLIENT)
     now = clock.now()
     session.execute(delete(OAuthToken).where(OAuthToken.expires_at < now))
     token = new_token()
@@ -145,14 +189,18 @@ def issue_token(session: Session, key: str, secret: str, ttl_seconds: int) -> Is
     return IssuedToken(access_token=token, ttl_seconds=ttl_seconds)
 
 
-def authenticate_token(session: Session, caches: AuthCaches, token: str) -> Principal:
-    """Check an OAuth access token."""
+def authenticate_token(
+    session: Session, caches: AuthCaches, limiter: LoginLimiter, token: str, address: str
+) -> Principal:
+    """Check an OAuth access token (the caller connects from ``address``)."""
     digest = token_digest(token)
     now = clock.now().timestamp()
     cached = caches.tokens.get(digest)
     if cached is None:
+        limiter.check(address=address)
         row = session.get(OAuthToken, digest)
         if row is None:
+            limiter.record_failure(address=address)
             raise Unauthorized(401, INVALID_TOKEN)
         cached = (row.till_id, row.expires_at.timestamp())
         caches.tokens.put(digest, cached)
@@ -163,3 +211,56 @@ def authenticate_token(session: Session, caches: AuthCaches, token: str) -> Prin
     if principal is None:
         raise Unauthorized(401, INVALID_TOKEN)
     return principal
+
+
+def attribution_type(header: str | None) -> AttributionType:
+    """Read ``X-CAP-API-ATTRIBUTION-ENTITY-TYPE`` (TILL when absent)."""
+    try:
+        return AttributionType((header or AttributionType.TILL).strip().upper())
+    except ValueError:
+        raise Invalid(400, INVALID_ATTRIBUTION_TYPE) from None
+
+
+def cached_attribution(
+    caches: AuthCaches, principal: Principal, entity_type: AttributionType, code: str
+) -> Principal | None:
+    """Return the attributed principal from the caches alone, or None when it is not cached."""
+    till_id = caches.attributions.get((principal.org_id, entity_type, code))
+    return caches.principals.get(till_id) if till_id is not None else None
+
+
+def attribute(
+    session: Session,
+    caches: AuthCaches,
+    principal: Principal,
+    entity_type: AttributionType,
+    code: str,
+) -> Principal:
+    """Return the principal a call of ``principal`` is attributed to: a till of the same org.
+
+    A till code names that till; a store code names the store's first active till (in id
+    order), so writes stay attributed to a till and events show that till and its store.
+    """
+    till_id = caches.attributions.get_or_load(
+        (principal.org_id, entity_type, code),
+        lambda: _attributed_till(session, principal.org_id, entity_type, code),
+    )
+    acting = load_principal(session, caches, till_id) if till_id is not None else None
+    if acting is None or acting.org_id != principal.org_id:
+        raise Invalid(INVALID_ATTRIBUTION, f"Invalid attribution {entity_type} passed.")
+    return acting
+
+
+def _attributed_till(
+    session: Session, org_id: int, entity_type: AttributionType, code: str
+) -> int | None:
+    if _is_implausible(code, _CODE_LENGTH):
+        return None
+    if entity_type is AttributionType.TILL:
+        till = orgs_repo.find_till_by_code(session, code)
+        return till.id if till is not None and till.org_id == org_id and till.is_active else None
+    store = next((s for s in orgs_repo.list_stores(session, org_id) if s.code == code), None)
+    if store is None:
+        return None
+    tills = orgs_repo.list_tills(session, org_id)
+    return next((t.id for t in tills if t.store_id == store.id and t.is_active), None)

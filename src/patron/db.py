@@ -17,6 +17,7 @@ from sqlalchemy import (
     Integer,
     MetaData,
     String,
+    Table,
     create_engine,
     event,
     inspect,
@@ -42,9 +43,20 @@ NAMING_CONVENTION = {
 
 
 class Base(DeclarativeBase):
-    """Declarative base of every table; constraint names come from the naming convention."""
+    """Declarative base of every table; constraint names come from the naming convention.
+
+    Every table with a surrogate integer key is ``AUTOINCREMENT`` on SQLite, whose plain
+    rowid keys hand a deleted row's id (the largest) to the next row; PostgreSQL sequences
+    never reuse one.
+    """
 
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        table = cls.__dict__.get("__table__")
+        if isinstance(table, Table) and table.autoincrement_column is not None:
+            table.dialect_options["sqlite"]["autoincrement"] = True
 
 
 # A 64-bit key on PostgreSQL that is still SQLite's rowid alias.

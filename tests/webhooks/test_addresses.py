@@ -38,6 +38,44 @@ def test_is_public_address(address: str, public: bool) -> None:
     assert is_public_address(address) is public
 
 
+@pytest.mark.parametrize(
+    ("address", "public"),
+    [
+        # IPv4-compatible (::/96): the last 32 bits are an IPv4 address.
+        ("::127.0.0.1", False),
+        ("::7f00:1", False),
+        ("::a9fe:a9fe", False),
+        ("::8.8.8.8", True),
+        # IPv4-mapped (::ffff:0:0/96).
+        ("::ffff:7f00:1", False),
+        ("::ffff:8.8.8.8", True),
+        # NAT64 well-known prefix (64:ff9b::/96); the local-use prefix is never public.
+        ("64:ff9b::7f00:1", False),
+        ("64:ff9b::a9fe:a9fe", False),
+        ("64:ff9b::a00:1", False),
+        ("64:ff9b::808:808", True),
+        ("64:ff9b:1::808:808", False),
+        # 6to4 (2002::/16): bits 16 to 47 are the IPv4 address.
+        ("2002:7f00:1::", False),
+        ("2002:a9fe:a9fe::", False),
+        ("2002:c0a8:101::1", False),
+        ("2002:808:808::1", True),
+        # Teredo (2001::/32): server and (obfuscated) client must both be public.
+        ("2001:0:808:808::f7f7:f7f7", True),
+        ("2001:0:7f00:1::f7f7:f7f7", False),
+        ("2001:0:808:808::80ff:fffe", False),
+        # IPv4-translated (::ffff:0:0:0/96) and other reserved space outside 2000::/3.
+        ("::ffff:0:7f00:1", False),
+        ("100::1", False),
+        ("ff0e::1", False),
+        ("2001:db8::1", False),
+        ("2001:4860:4860::8888", True),
+    ],
+)
+def test_ipv6_forms_embedding_ipv4_are_judged_by_the_ipv4(address: str, public: bool) -> None:
+    assert is_public_address(address) is public
+
+
 def test_queue_url_names_server_stream_and_subject() -> None:
     destination = parse_destination("nats://broker:4223/PATRON/patron.events", WebhookType.QUEUE)
     assert (destination.host, destination.port) == ("broker", 4223)

@@ -13,6 +13,7 @@ from patron.app import create_app
 from patron.config import Settings
 from patron.db import Database
 from patron.webhooks.dispatcher import Dispatcher
+from tests.factories import profile, registration, unique_mobile
 from tests.reliability.receiver import Receiver
 from tests.webhooks.support import FAST, Hooks, wait_until
 
@@ -115,3 +116,58 @@ def test_the_app_lifespan_runs_a_dispatcher_when_configured(
         [event_id] = hooks.register()
         [request] = receiver.wait_for(lambda seen: len(seen) == 1)
     assert request.event_id == event_id
+
+
+def test_static_content_type_and_authorization_are_delivered(
+    hooks: Hooks, receiver: Receiver, start_dispatcher: Callable[..., Dispatcher]
+) -> None:
+    headers = {"Content-Type": "application/json; charset=utf-8", "Authorization": "Basic dTpw"}
+    hook = hooks.create(receiver.url("/typed"), webHookHeaders=headers)
+    start_dispatcher()
+    [event_id] = hooks.register()
+    [request] = receiver.wait_for(lambda seen: len(seen) == 1)
+    assert request.headers["content-type"] == "application/json; charset=utf-8"
+    assert request.headers["authorization"] == "Basic dTpw"
+    assert StandardWebhook(hook["secret"]).verify(request.body, request.headers)["eventId"] == (
+        event_id
+    )
+
+
+def test_static_framing_headers_do_not_break_the_request(
+    hooks: Hooks, receiver: Receiver, start_dispatcher: Callable[..., Dispatcher]
+) -> None:
+    framing = {"Content-Length": "3", "Transfer-Encoding": "chunked"}
+    hook = hooks.create(receiver.url("/framed"), webHookHeaders=framing)
+    start_dispatcher()
+    [event_id] = hooks.register()
+    [request] = receiver.wait_for(lambda seen: len(seen) == 1)
+    assert request.headers["content-length"] == str(len(request.body))
+    assert "transfer-encoding" not in request.headers
+    assert StandardWebhook(hook["secret"]).verify(request.body, request.headers)["eventId"] == (
+        event_id
+    )
+    wait_until(lambda: [d.status for d in hooks.deliveries(hook["webHookId"])] == ["SUCCEEDED"])
+
+
+def test_identifiers_to_enrich_restrict_the_delivered_customer_identifiers(
+    hooks: Hooks, receiver: Receiver, start_dispatcher: Callable[..., Dispatcher]
+) -> None:
+    hooks.create(receiver.url("/email-only"), customerIdentifiersToBeEnriched=["EMAIL"])
+    hooks.create(receiver.url("/everything"), customerIdentifiersToBeEnriched=[])
+    identifiers = [
+        {"type": "mobile", "value": unique_mobile()},
+        {"type": "email", "value": "rosma@example.com"},
+        {"type": "externalId", "value": "EXT-42"},
+    ]
+    response = hooks.api.post("/v2/customers", json=registration(profile(identifiers=identifiers)))
+    customer_id = response.json()["createdId"]
+    start_dispatcher()
+    receiver.wait_for(lambda seen: len(seen) == 2)
+    [restricted] = receiver.requests("/email-only")
+    [complete] = receiver.requests("/everything")
+    assert restricted.payload["attributes"]["data"]["customerIdentifiers"] == {
+        "customerId": customer_id,
+        "instore": {"email": "rosma@example.com"},
+    }
+    everything = complete.payload["attributes"]["data"]["customerIdentifiers"]["instore"]
+    assert set(everything) == {"mobile", "email", "externalId"}

@@ -136,3 +136,20 @@ def test_replay_window_errors(hooks: Hooks, receiver: Receiver) -> None:
     garbage = hooks.api.post(path, json={"from": "yesterday"})
     assert garbage.json()["errors"][0]["code"] == 51111
     assert hooks.api.post("/v3/webHooks/999999999/replay", json={"from": 0}).status_code == 404
+
+
+def test_replay_window_moments_out_of_range_are_refused(hooks: Hooks, receiver: Receiver) -> None:
+    hook = hooks.create(receiver.url("/window"))
+    path = f"/v3/webHooks/{hook['webHookId']}/replay"
+    for window in (
+        {"from": -1},
+        {"from": 253402300800000},
+        {"from": 10**30},
+        {"from": 0, "to": 2**63},
+        {"from": 0, "to": 10**30},
+        {"from": "0001-01-01T00:00:00+05:00"},
+    ):
+        response = hooks.api.post(path, json=window)
+        assert response.status_code == 400, window
+        assert response.json()["errors"][0]["code"] == 51111, window
+    assert hooks.api.post(path, json={"from": 0, "to": 253402300799999}).status_code == 200

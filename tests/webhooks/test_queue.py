@@ -102,3 +102,31 @@ def test_an_unreachable_broker_is_retried(
     assert all(a.outcome in ("RETRY", None) for a in attempts)
     assert attempts[0].error
     assert hooks.deliveries(hook["webHookId"])[0].status == "PENDING"
+
+
+def test_a_queue_int_webhook_publishes_like_a_queue_webhook(
+    hooks: Hooks, stream: str, start_dispatcher: Callable[..., Dispatcher]
+) -> None:
+    hook = hooks.create(f"{NATS}/{stream}/patron.queue-int", webHookType="QUEUE_INT")
+    assert hook["webHookType"] == "QUEUE"
+    start_dispatcher()
+    [event_id] = hooks.register()
+    wait_until(lambda: [d.status for d in hooks.deliveries(hook["webHookId"])] == ["SUCCEEDED"])
+    [message] = asyncio.run(_read(stream))
+    assert message.headers["Nats-Msg-Id"] == event_id
+
+
+def test_a_static_content_type_travels_with_the_message(
+    hooks: Hooks, stream: str, start_dispatcher: Callable[..., Dispatcher]
+) -> None:
+    hook = hooks.create(
+        f"{NATS}/{stream}/patron.typed",
+        webHookType="QUEUE",
+        webHookHeaders={"Content-Type": "application/json; charset=utf-8", "X-Tenant": "acme"},
+    )
+    start_dispatcher()
+    hooks.register()
+    wait_until(lambda: [d.status for d in hooks.deliveries(hook["webHookId"])] == ["SUCCEEDED"])
+    [message] = asyncio.run(_read(stream))
+    assert message.headers["content-type"] == "application/json; charset=utf-8"
+    assert "X-Tenant" not in message.headers

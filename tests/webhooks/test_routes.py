@@ -144,6 +144,8 @@ BAD_INPUT: list[tuple[dict[str, Any], int]] = [
     ({"maxAllowedConnections": 0}, 51007),
     ({"maxAllowedConnections": -3}, 51007),
     ({"maxAllowedConnections": None}, 300004),
+    ({"maxAllowedConnections": 2**31}, 51007),
+    ({"maxAllowedConnections": 10**30}, 51007),
     ({"webHookUrl": "ftp://example.com/x"}, 51101),
     ({"webHookUrl": "http://user:pw@127.0.0.1/x"}, 51101),
     ({"webHookUrl": "not a url"}, 51101),
@@ -156,7 +158,12 @@ BAD_INPUT: list[tuple[dict[str, Any], int]] = [
     ({"webHookHeaders": {"webhook-signature": "x"}}, 51109),
     ({"webHookHeaders": {"Bad Name": "x"}}, 51109),
     ({"webHookHeaders": {"X-A": "a\r\nInjected: 1"}}, 51109),
+    ({"webHookHeaders": {"X-A": "café"}}, 51109),
+    ({"webHookHeaders": {"X-A": "1", "x-a": "2"}}, 51109),
     ({"slaInSeconds": -1}, 51114),
+    ({"slaInSeconds": 2**31}, 51114),
+    ({"slaInSeconds": 10**30}, 51114),
+    ({"customerIdentifiersToBeEnriched": ["mobile", "shoeSize"]}, 51115),
     ({"webHookType": "QUEUE", "webHookUrl": "nats://127.0.0.1:4222/only-stream"}, 51101),
 ]
 
@@ -199,6 +206,90 @@ def test_loopback_and_private_urls_are_refused_by_default(api: Api) -> None:
         response = api.post("/v3/webHooks", json=body(webHookUrl=url))
         assert response.status_code == 400, url
         assert error_code(response) == 51102, url
+
+
+# IPv6 forms that reach a loopback, link-local or private IPv4 address through a translator.
+EMBEDDED_PRIVATE_URLS = [
+    "http://[::127.0.0.1]:8080/x",
+    "http://[::7f00:1]/x",
+    "http://[64:ff9b::7f00:1]/x",
+    "http://[64:ff9b::a9fe:a9fe]/latest/meta-data",
+    "http://[2002:7f00:1::]/x",
+    "http://[2002:a9fe:a9fe::]/x",
+    "http://[2001:0:7f00:1::f7f7:f7f7]/x",
+    "http://[64:ff9b:1::808:808]/x",
+]
+
+
+def test_ipv6_urls_embedding_private_ipv4_are_refused_on_create(api: Api) -> None:
+    for url in EMBEDDED_PRIVATE_URLS:
+        response = api.post("/v3/webHooks", json=body(webHookUrl=url))
+        assert (response.status_code, error_code(response)) == (400, 51102), url
+    assert api.get("/v3/webHooks").json()["data"] == []
+
+
+def test_ipv6_urls_embedding_private_ipv4_are_refused_on_update(api: Api, db: Database) -> None:
+    # A public address literal: saved without DNS, and never dialled (no dispatcher runs).
+    created = api.post("/v3/webHooks", json=body(webHookUrl="http://[64:ff9b::808:808]/x"))
+    assert created.status_code == 200, created.text
+    path = f"/v3/webHooks/{created.json()['data']['webHookId']}"
+    for url in EMBEDDED_PRIVATE_URLS:
+        response = api.put(path, json={"webHookUrl": url})
+        assert (response.status_code, error_code(response)) == (400, 51102), url
+    assert api.get(path).json()["data"]["webHookUrl"] == "http://[64:ff9b::808:808]/x"
+    Hooks(api, db).cleanup()
+
+
+def test_content_type_and_framing_headers_are_accepted(hooks: Hooks) -> None:
+    headers = {
+        "Content-Type": "application/json; charset=utf-8",
+        "Authorization": "Bearer s3cr3t",
+        "Content-Length": "12",
+        "Transfer-Encoding": "chunked",
+        "Host": "crm.example.com",
+    }
+    response = hooks.api.post("/v3/webHooks", json=body(webHookHeaders=headers))
+    assert response.status_code == 200, response.text
+    assert hooks.webhook(response.json()["data"]["webHookId"]).headers == headers
+
+
+def test_queue_int_is_another_name_of_queue(hooks: Hooks) -> None:
+    url = "nats://127.0.0.1:4222/PATRON/patron.events"
+    created = hooks.api.post("/v3/webHooks", json=body(webHookType="QUEUE_INT", webHookUrl=url))
+    assert created.status_code == 200, created.text
+    assert created.json()["data"]["webHookType"] == "QUEUE"
+    other = hooks.api.post("/v3/webHooks", json=body()).json()["data"]
+    path = f"/v3/webHooks/{other['webHookId']}"
+    updated = hooks.api.put(path, json={"webHookType": "queue_int", "webHookUrl": url})
+    assert updated.status_code == 200, updated.text
+    assert updated.json()["data"]["webHookType"] == "QUEUE"
+    assert hooks.webhook(other["webHookId"]).kind == "QUEUE"
+
+
+def test_identifier_types_to_enrich_are_stored_in_their_documented_spelling(
+    hooks: Hooks,
+) -> None:
+    names = ["MOBILE", "email", "ExternalId", "cardNumber", "cardexternalid", "mobile"]
+    response = hooks.api.post("/v3/webHooks", json=body(customerIdentifiersToBeEnriched=names))
+    assert response.status_code == 200, response.text
+    assert response.json()["data"]["customerIdentifiersToBeEnriched"] == [
+        "mobile",
+        "email",
+        "externalId",
+        "cardnumber",
+        "cardExternalId",
+    ]
+
+
+def test_webhook_id_in_a_body_must_be_a_64_bit_id(hooks: Hooks) -> None:
+    [event_id] = hooks.register()
+    for webhook_id in (0, -1, 2**63, 10**30):
+        update = hooks.api.put("/v3/webHooks", json={"webHookId": webhook_id, "active": False})
+        assert (update.status_code, error_code(update)) == (400, 400), webhook_id
+        replay = hooks.api.post(
+            f"/v3/webHooks/eventLog/{event_id}/replay", json={"webHookId": webhook_id}
+        )
+        assert (replay.status_code, error_code(replay)) == (400, 400), webhook_id
 
 
 def test_private_urls_allowed_by_server_setting(settings: Settings, db: Database, api: Api) -> None:

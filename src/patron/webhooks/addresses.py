@@ -33,12 +33,43 @@ class Destination:
         return f"{self.scheme}://{self.host}:{self.port}"
 
 
-def is_public_address(address: str) -> bool:
-    """Tell whether ``address`` is a globally routable unicast IP (not loopback, private…)."""
-    ip = ipaddress.ip_address(address.split("%", 1)[0])
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped
+# IPv6 global unicast; everything outside it that a host can dial is local or reserved.
+_GLOBAL_UNICAST = ipaddress.IPv6Network("2000::/3")
+# Forms that carry an IPv4 address in their last 32 bits: IPv4-compatible and NAT64.
+_IPV4_COMPATIBLE = ipaddress.IPv6Network("::/96")
+_NAT64 = ipaddress.IPv6Network("64:ff9b::/96")
+
+
+def _embedded_ipv4(ip: ipaddress.IPv6Address) -> tuple[ipaddress.IPv4Address, ...]:
+    """Return the IPv4 addresses an IPv6 address reaches through, or () when it embeds none."""
+    if ip.ipv4_mapped is not None:
+        return (ip.ipv4_mapped,)
+    if ip in _IPV4_COMPATIBLE or ip in _NAT64:
+        return (ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF),)
+    if ip.sixtofour is not None:
+        return (ip.sixtofour,)
+    if ip.teredo is not None:
+        return ip.teredo  # the Teredo server and the (de-obfuscated) client
+    return ()
+
+
+def _is_public_ipv4(ip: ipaddress.IPv4Address) -> bool:
     return ip.is_global and not ip.is_multicast
+
+
+def is_public_address(address: str) -> bool:
+    """Tell whether ``address`` is a globally routable unicast IP (not loopback, private…).
+
+    An IPv6 address that embeds IPv4 addresses (mapped, compatible, NAT64, 6to4, Teredo) is
+    public only when every embedded address is; a translator or tunnel would deliver there.
+    """
+    ip = ipaddress.ip_address(address.split("%", 1)[0])
+    if isinstance(ip, ipaddress.IPv4Address):
+        return _is_public_ipv4(ip)
+    embedded = _embedded_ipv4(ip)
+    if embedded:
+        return all(_is_public_ipv4(v4) for v4 in embedded)
+    return ip in _GLOBAL_UNICAST and ip.is_global and not ip.is_multicast
 
 
 def parse_destination(url: str, kind: WebhookType) -> Destination:

@@ -15,7 +15,9 @@ from patron.events.payloads import PayloadError, PayloadFormat, build_payload
 from patron.kit import clock
 from patron.orgs import repository as orgs_repository
 from patron.webhooks import repository
+from patron.webhooks.enrichment import stored_identifier_types
 from patron.webhooks.fanout import lock_rows
+from patron.webhooks.headers import request_headers
 from patron.webhooks.models import (
     Delivery,
     DeliveryAttempt,
@@ -168,8 +170,13 @@ def _org_allows_private(session: Session, org_id: int) -> bool:
 
 def render_body(event: Event, hook: Webhook, now: dt.datetime) -> bytes:
     """Render the payload the webhook receives for ``event``."""
-    fmt = PayloadFormat(hook.payload_format)
-    payload = build_payload(event, fmt, hook.consumer_group_id, sent_at_ms=clock.epoch_ms(now))
+    payload = build_payload(
+        event,
+        PayloadFormat(hook.payload_format),
+        hook.consumer_group_id,
+        sent_at_ms=clock.epoch_ms(now),
+        identifier_types=stored_identifier_types(hook.identifiers_to_enrich),
+    )
     return orjson.dumps(payload)
 
 
@@ -189,12 +196,11 @@ def _job(
         body, error = b"", str(exc)
     timestamp = int(now.timestamp())
     keys = signing_keys(hook.secret, hook.previous_secret, hook.previous_secret_until, now)
-    headers = {
-        "content-type": "application/json",
-        "user-agent": USER_AGENT,
-        **hook.headers,
-        **signing_headers(keys, event.event_id, timestamp, body),
-    }
+    headers = request_headers(
+        {"content-type": "application/json", "user-agent": USER_AGENT},
+        hook.headers,
+        signing_headers(keys, event.event_id, timestamp, body),
+    )
     return Job(
         delivery_id=delivery.id,
         attempt_id=attempt_id,

@@ -22,6 +22,7 @@ from patron.webhooks.service import get_webhook
 from patron.webhooks.views import render_event_log
 
 MAX_LOG_EVENTS = 200
+MAX_EPOCH_MS = 253402300799999  # 9999-12-31T23:59:59.999Z, the last moment a date holds
 
 
 def _render(session: Session, events: Sequence[Event]) -> list[dict[str, Any]]:
@@ -132,14 +133,19 @@ def replay_event(
 
 
 def _moment(value: int | str, what: str) -> dt.datetime:
+    invalid = Invalid(
+        codes.REPLAY_WINDOW_INVALID,
+        f"{what} must be epoch milliseconds from 0 to {MAX_EPOCH_MS}, or ISO 8601",
+    )
+    if isinstance(value, int):
+        if not 0 <= value <= MAX_EPOCH_MS:
+            raise invalid
+        return dt.datetime.fromtimestamp(value / 1000, dt.UTC)
     try:
-        if isinstance(value, int):
-            return dt.datetime.fromtimestamp(value / 1000, dt.UTC)
-        return clock.parse_datetime(value)
-    except (ValueError, OverflowError, OSError):
-        raise Invalid(
-            codes.REPLAY_WINDOW_INVALID, f"{what} must be epoch milliseconds or ISO 8601"
-        ) from None
+        # In UTC here: a moment that has none (year 1 east of UTC) is refused, not a 500 later.
+        return clock.parse_datetime(value).astimezone(dt.UTC)
+    except (ValueError, OverflowError):
+        raise invalid from None
 
 
 def replay_window(

@@ -7,6 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Body, Depends, Query, Request
 
 from patron.auth.dependencies import CurrentPrincipal
+from patron.auth.principal import Principal
 from patron.config import Settings
 from patron.errors import Invalid
 from patron.web import PathId, QueryId, ReadSession, Route, WriteSession, error_responses
@@ -17,7 +18,7 @@ from patron.webhooks.views import render_webhook
 
 ERRORS = error_responses(
     {
-        400: "Invalid input (51003, 51007, 300004, 51101–51114)",
+        400: "Invalid input (400, 51003, 51007, 300004, 51101–51115)",
         401: "No or bad credentials",
         404: "Unknown webhook (51104) or event (51110)",
         409: "Name taken (51103) or webhook inactive (51113)",
@@ -40,8 +41,11 @@ def _data(data: object) -> dict[str, Any]:
     return {"data": data, "errors": None, "warnings": None}
 
 
-def _one(webhook: Any, settings: Settings, secret: str | None = None) -> dict[str, Any]:
-    return _data(render_webhook(webhook, RetryPolicy.from_settings(settings), secret=secret))
+def _one(
+    webhook: Any, principal: Principal, settings: Settings, secret: str | None = None
+) -> dict[str, Any]:
+    policy = RetryPolicy.from_settings(settings)
+    return _data(render_webhook(webhook, policy, principal.org.zone, secret=secret))
 
 
 def _required(webhook_id: int | None) -> int:
@@ -56,7 +60,7 @@ def create(
 ) -> dict[str, Any]:
     """Create a webhook. The answer carries its signing `secret`: it is never shown again."""
     created = service.create_webhook(session, principal, body, settings)
-    return _one(created.webhook, settings, created.secret)
+    return _one(created.webhook, principal, settings, created.secret)
 
 
 @router.get("")
@@ -65,7 +69,10 @@ def list_all(
 ) -> dict[str, Any]:
     """List the org's webhooks (static header values are masked)."""
     policy = RetryPolicy.from_settings(settings)
-    return _data([render_webhook(w, policy) for w in service.list_webhooks(session, principal)])
+    zone = principal.org.zone
+    return _data(
+        [render_webhook(w, policy, zone) for w in service.list_webhooks(session, principal)]
+    )
 
 
 @router.put("")
@@ -74,7 +81,9 @@ def update_by_body(
 ) -> dict[str, Any]:
     """Update the webhook named by `webHookId` in the body; omitted fields keep their value."""
     webhook_id = _required(body.webhook_id)
-    return _one(service.update_webhook(session, principal, webhook_id, body, settings), settings)
+    return _one(
+        service.update_webhook(session, principal, webhook_id, body, settings), principal, settings
+    )
 
 
 @router.delete("")
@@ -127,7 +136,7 @@ def read(
     webhook_id: PathId, principal: CurrentPrincipal, session: ReadSession, settings: AppSettings
 ) -> dict[str, Any]:
     """Read one webhook (static header values are masked)."""
-    return _one(service.get_webhook(session, principal, webhook_id), settings)
+    return _one(service.get_webhook(session, principal, webhook_id), principal, settings)
 
 
 @router.put("/{webhook_id:int}")
@@ -139,7 +148,9 @@ def update(
     settings: AppSettings,
 ) -> dict[str, Any]:
     """Update a webhook; omitted fields keep their value, a masked header value keeps the stored one."""
-    return _one(service.update_webhook(session, principal, webhook_id, body, settings), settings)
+    return _one(
+        service.update_webhook(session, principal, webhook_id, body, settings), principal, settings
+    )
 
 
 @router.delete("/{webhook_id:int}")
@@ -157,7 +168,7 @@ def rotate_secret(
 ) -> dict[str, Any]:
     """Issue a new signing secret; the old one keeps signing too until `previousSecretExpiresOn`."""
     rotated = service.rotate_secret(session, principal, webhook_id, settings)
-    return _one(rotated.webhook, settings, rotated.secret)
+    return _one(rotated.webhook, principal, settings, rotated.secret)
 
 
 @router.post("/{webhook_id:int}/replay")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -15,35 +14,24 @@ from sqlalchemy.orm import Session
 
 from patron.auth.principal import Principal
 from patron.config import Settings
+from patron.db import INT32_MAX
 from patron.errors import Invalid
 from patron.events.catalogue import EventName
 from patron.events.payloads import PayloadFormat
 from patron.kit import clock
 from patron.webhooks import codes, repository
 from patron.webhooks.addresses import check_destination, parse_destination
+from patron.webhooks.enrichment import identifier_types
+from patron.webhooks.headers import static_headers
 from patron.webhooks.models import Webhook, WebhookType
 from patron.webhooks.schemas import WebhookIn
 from patron.webhooks.signing import new_secret
-from patron.webhooks.views import MASK
 
 METHODS = ("POST", "PUT", "PATCH")
 MAX_NAME = 200
-MAX_HEADERS = 32
-_HEADER_NAME = re.compile(r"^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,128}$")
-# Headers patron sets itself; a static header may not replace them.
-RESERVED_HEADERS = frozenset(
-    {
-        "content-type",
-        "content-length",
-        "host",
-        "transfer-encoding",
-        "connection",
-        "webhook-id",
-        "webhook-timestamp",
-        "webhook-signature",
-    }
-)
 EVENT_NAMES = frozenset(e.value for e in EventName)
+# Other names of a webhook type: the hosted API calls its queue type QUEUE_INT.
+TYPE_ALIASES = {"QUEUE_INT": WebhookType.QUEUE.value}
 
 
 @dataclass(frozen=True)
@@ -59,12 +47,20 @@ def may_reach_private(principal: Principal, settings: Settings) -> bool:
     return settings.webhook_allow_private_addresses or principal.org.allow_private_webhooks
 
 
-def _enum(value: str | None, allowed: tuple[str, ...], code: int, what: str) -> str | None:
+def _enum(
+    value: str | None,
+    allowed: tuple[str, ...],
+    code: int,
+    what: str,
+    aliases: dict[str, str] | None = None,
+) -> str | None:
     if value is None:
         return None
     upper = value.strip().upper()
+    upper = (aliases or {}).get(upper, upper)
     if upper not in allowed:
-        raise Invalid(code, f"Invalid {what} {value!r}: use one of {', '.join(allowed)}")
+        names = ", ".join((*allowed, *(aliases or {})))
+        raise Invalid(code, f"Invalid {what} {value!r}: use one of {names}")
     return upper
 
 
@@ -94,25 +90,18 @@ def _max_connections(value: int | None, *, required: bool) -> int | None:
         if required:
             raise Invalid(codes.MAX_CONNECTIONS_MISSING, "maxAllowedConnections is required")
         return None
-    if value <= 0:
-        raise Invalid(codes.MAX_CONNECTIONS_INVALID, "maxAllowedConnections must be more than 0")
+    if not 0 < value <= INT32_MAX:
+        raise Invalid(
+            codes.MAX_CONNECTIONS_INVALID,
+            f"maxAllowedConnections must be more than 0 and at most {INT32_MAX}",
+        )
     return value
 
 
-def _headers(values: dict[str, str] | None, previous: dict[str, str]) -> dict[str, str] | None:
-    if values is None:
-        return None
-    if len(values) > MAX_HEADERS:
-        raise Invalid(codes.HEADER_INVALID, f"At most {MAX_HEADERS} webHookHeaders are allowed")
-    out: dict[str, str] = {}
-    for name, value in values.items():
-        if not _HEADER_NAME.match(name) or name.lower() in RESERVED_HEADERS:
-            raise Invalid(codes.HEADER_INVALID, f"Invalid or reserved header name {name!r}")
-        if "\r" in value or "\n" in value or len(value) > 4096:
-            raise Invalid(codes.HEADER_INVALID, f"Invalid value for header {name!r}")
-        # A read shows values masked; sending the mask back keeps the stored value.
-        out[name] = previous.get(name, value) if value == MASK else value
-    return out
+def _sla(value: int | None) -> int | None:
+    if value is not None and not 0 <= value <= INT32_MAX:
+        raise Invalid(codes.SLA_INVALID, f"slaInSeconds must be from 0 to {INT32_MAX}")
+    return value
 
 
 def _changes(body: WebhookIn, current: Webhook | None) -> dict[str, Any]:
@@ -122,19 +111,19 @@ def _changes(body: WebhookIn, current: Webhook | None) -> dict[str, Any]:
         "name": _name(body.name),
         "event_names": _event_names(body.event_names),
         "max_connections": _max_connections(body.max_allowed_connections, required=creating),
-        "kind": _enum(body.webhook_type, tuple(WebhookType), codes.TYPE_INVALID, "webHookType"),
+        "kind": _enum(
+            body.webhook_type, tuple(WebhookType), codes.TYPE_INVALID, "webHookType", TYPE_ALIASES
+        ),
         "method": _enum(body.method_type, METHODS, codes.METHOD_INVALID, "methodType"),
         "payload_format": _enum(
             body.payload_format, tuple(PayloadFormat), codes.PAYLOAD_FORMAT_INVALID, "payloadFormat"
         ),
-        "headers": _headers(body.webhook_headers, current.headers if current else {}),
+        "headers": static_headers(body.webhook_headers, current.headers if current else {}),
         "is_active": body.active,
-        "sla_seconds": body.sla_in_seconds,
-        "identifiers_to_enrich": body.customer_identifiers_to_be_enriched,
+        "sla_seconds": _sla(body.sla_in_seconds),
+        "identifiers_to_enrich": identifier_types(body.customer_identifiers_to_be_enriched),
         "url": body.webhook_url.strip() if body.webhook_url is not None else None,
     }
-    if body.sla_in_seconds is not None and body.sla_in_seconds < 0:
-        raise Invalid(codes.SLA_INVALID, "slaInSeconds must be 0 or more")
     if creating:
         if changes["name"] is None:
             raise Invalid(codes.NAME_INVALID, "name is required")

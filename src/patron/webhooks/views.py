@@ -20,9 +20,10 @@ def masked_headers(headers: Mapping[str, str]) -> dict[str, str]:
 
 
 def render_webhook(
-    webhook: Webhook, policy: RetryPolicy, *, secret: str | None = None
+    webhook: Webhook, policy: RetryPolicy, tz: dt.tzinfo, *, secret: str | None = None
 ) -> dict[str, Any]:
-    """Render a webhook; the signing secret only when it has just been created or rotated."""
+    """Render a webhook, its date-times in ``tz`` (the org's time zone); the signing secret
+    only when it has just been created or rotated."""
     out: dict[str, Any] = {
         "webHookId": webhook.id,
         "name": webhook.name,
@@ -37,8 +38,8 @@ def render_webhook(
         "slaInSeconds": webhook.sla_seconds,
         "consumerGroupId": webhook.consumer_group_id,
         "attribution": {
-            "createdOn": clock.iso(webhook.created_at),
-            "lastUpdatedOn": clock.iso(webhook.updated_at),
+            "createdOn": clock.iso(webhook.created_at, tz),
+            "lastUpdatedOn": clock.iso(webhook.updated_at, tz),
             "createdBy": webhook.created_by,
             "lastUpdatedBy": webhook.updated_by,
         },
@@ -49,7 +50,7 @@ def render_webhook(
         "availablePointsBalanceEnrichmentEnabled": False,
         "payloadFormat": webhook.payload_format,
         "disabledReason": webhook.disabled_reason,
-        "previousSecretExpiresOn": clock.iso(webhook.previous_secret_until),
+        "previousSecretExpiresOn": clock.iso(webhook.previous_secret_until, tz),
     }
     if secret is not None:
         out["secret"] = secret

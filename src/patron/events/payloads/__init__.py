@@ -6,11 +6,13 @@ as stored and the enriched format reshapes it to the enriched samples (see docs/
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from enum import StrEnum
 from typing import Any
 
 from patron.events.models import Event
 from patron.events.payloads import customer, group, partner
+from patron.events.payloads.common import restrict_customer_identifiers
 from patron.events.payloads.envelope import EventShape, enriched_envelope, raw_envelope
 from patron.kit import clock
 
@@ -51,14 +53,21 @@ def build_payload(
     consumer_group_id: str | None = None,
     *,
     sent_at_ms: int | None = None,
+    identifier_types: Collection[str] = (),
 ) -> dict[str, Any]:
-    """Build the wire payload of ``event`` in format ``fmt``; ``sent_at_ms`` defaults to now."""
+    """Build the wire payload of ``event`` in format ``fmt``; ``sent_at_ms`` defaults to now.
+
+    A non-empty ``identifier_types`` restricts the enriched ``customerIdentifiers`` blocks to
+    those identifier types (see ``restricted_identifiers``); the raw format is never changed.
+    """
     shape = shape_for(event.event_name)
     fmt = PayloadFormat(fmt)
     try:
         if fmt is PayloadFormat.RAW:
             return raw_envelope(event, shape.raw(event.data))
         data = shape.enriched(event.data)
+        if identifier_types:
+            data = restrict_customer_identifiers(data, identifier_types)
     except (KeyError, TypeError, AttributeError) as exc:
         raise PayloadError(
             f"event {event.event_id} ({event.event_name}) has malformed data: {exc!r}"

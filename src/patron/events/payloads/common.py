@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from typing import Any
 
 from patron.kit import clock
@@ -53,6 +53,59 @@ def enriched_identifiers(
         else:
             out[key] = copy.deepcopy(value)
     return out
+
+
+def _keeps(key: str, types: frozenset[str]) -> bool:
+    """Tell whether an ``instore`` key carries one of ``types`` (lower-case names)."""
+    if key == "cardNumbers":
+        return "cardnumber" in types
+    return key.lower() in types
+
+
+def restricted_identifiers(
+    identifiers: Mapping[str, Any], types: Collection[str]
+) -> dict[str, Any]:
+    """Keep ``customerId`` and every source block, each with only the identifier types named.
+
+    ``instore`` keeps the keys of those types (``cardnumber`` also keeps ``cardNumbers``,
+    ``cardExternalId`` keeps ``cardexternalid``); every account of another source keeps its
+    ``accountId`` and the identifiers of those types. Names compare case-insensitively.
+    """
+    wanted = frozenset(t.lower() for t in types)
+    out: dict[str, Any] = {}
+    for key, value in identifiers.items():
+        if key == "instore" and isinstance(value, Mapping):
+            out[key] = {k: copy.deepcopy(v) for k, v in value.items() if _keeps(k, wanted)}
+        elif isinstance(value, Mapping) and isinstance(value.get("accounts"), list):
+            out[key] = {
+                **copy.deepcopy(dict(value)),
+                "accounts": [_restricted_account(a, wanted) for a in value["accounts"]],
+            }
+        else:
+            out[key] = copy.deepcopy(value)
+    return out
+
+
+def _restricted_account(account: Mapping[str, Any], wanted: frozenset[str]) -> dict[str, Any]:
+    out = copy.deepcopy(dict(account))
+    out["identifiers"] = [
+        i for i in out.get("identifiers", []) if str(i.get("identifierType", "")).lower() in wanted
+    ]
+    return out
+
+
+def restrict_customer_identifiers(data: Any, types: Collection[str]) -> Any:
+    """Restrict every ``customerIdentifiers`` block in enriched ``data`` (members' too)."""
+    if isinstance(data, dict):
+        return {
+            key: restricted_identifiers(value, types)
+            if key == "customerIdentifiers" and isinstance(value, Mapping)
+            else restrict_customer_identifiers(value, types)
+            for key, value in data.items()
+        }
+    if isinstance(data, list):
+        return [restrict_customer_identifiers(item, types) for item in data]
+    return data
 
 
 def raw_data(data: Mapping[str, Any]) -> dict[str, Any]:

@@ -74,7 +74,8 @@ class NatsSender:
         """Publish once and wait for the acknowledgement; any failure is retried later."""
         destination = parse_destination(job.url, WebhookType.QUEUE)
         assert destination.subject is not None
-        headers = {name: job.headers[name] for name in FORWARDED if name in job.headers}
+        named = {name.lower(): value for name, value in job.headers.items()}
+        headers = {name: named[name] for name in FORWARDED if name in named}
         headers[MSG_ID] = job.event_id
         try:
             client = await self._connect(destination, allow_private=job.allow_private)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -12,7 +11,7 @@ from patron.auth.principal import Principal
 from patron.customers import repository
 from patron.customers.drafts import IdentifierDraft, prepare_identifier
 from patron.customers.events import IDENTIFIER_FIELD, FieldChange, record_customer_updated
-from patron.customers.history import change_type_of, record_change
+from patron.customers.history import IdentifierChanges, record_identifier_changes
 from patron.customers.lookup import follow_merges
 from patron.customers.merge import merge_customers
 from patron.customers.models import Customer, Profile
@@ -21,6 +20,7 @@ from patron.customers.schemas import IdentifierChangeIn
 from patron.customers.sources import SourceAccount
 from patron.errors import Conflict, Invalid, NotFound, Notice
 from patron.kit import clock
+from patron.orgs.catalog import Source
 
 INVALID_CUSTOMER = 8009
 TAKEN_IN_SOURCE = 8007
@@ -190,7 +190,8 @@ def _apply(
         raise _Retry
     profile = _profile(session, principal, customer, where)
     changes: list[FieldChange] = []
-    by_type: dict[str, dict[str, list[dict[str, Any]]]] = {}
+    # One call is one change request, whatever it adds and removes.
+    filed = IdentifierChanges()
     held = [
         i for i in repository.list_identifiers(session, customer.id) if i.profile_id == profile.id
     ]
@@ -208,9 +209,7 @@ def _apply(
                 draft.type, draft.value, None, IDENTIFIER_FIELD, profile.source, profile.account_id
             )
         )
-        by_type.setdefault(change_type_of(draft.type), {"add": [], "remove": []})["remove"].append(
-            {"type": draft.type.upper(), "value": draft.value}
-        )
+        filed.removed(draft.type, draft.value)
     for draft in adds:
         ident = add_identifier(session, profile, draft)
         session.flush()
@@ -221,20 +220,23 @@ def _apply(
                 draft.type, None, draft.value, IDENTIFIER_FIELD, profile.source, profile.account_id
             )
         )
-        by_type.setdefault(change_type_of(draft.type), {"add": [], "remove": []})["add"].append(
-            {"type": draft.type.upper(), "value": draft.value}
-        )
-    _keep_primary(session, principal, customer, survivor)
-    for change_type, details in by_type.items():
-        record_change(
-            session,
-            principal,
-            customer.id,
-            change_type,
-            details,
-            source=profile.source,
-            account_id=profile.account_id,
-        )
+        filed.added(draft.type, draft.value)
+    _keep_required(
+        principal,
+        customer,
+        profile,
+        [i.type for i in held] + [a.type for a in adds],
+        removes,
+        survivor,
+    )
+    record_identifier_changes(
+        session,
+        principal,
+        customer.id,
+        filed,
+        source=profile.source,
+        account_id=profile.account_id,
+    )
     warnings: list[Notice] = []
     final = customer
     activity = "IDENTIFIER_CHANGE"
@@ -259,16 +261,25 @@ def _apply(
     return IdentifierChange(customer_id=final.id, warnings=warnings)
 
 
-def _keep_primary(
-    session: Session, principal: Principal, customer: Customer, survivor: Customer | None
+def _keep_required(
+    principal: Principal,
+    customer: Customer,
+    profile: Profile,
+    kept: list[str],
+    removes: list[IdentifierDraft],
+    survivor: Customer | None,
 ) -> None:
-    """Refuse to leave a loyalty customer without the org's primary identifier."""
-    primary = principal.org.primary_identifier
-    if customer.loyalty_type != "loyalty" or survivor is not None:
+    """Refuse a removal that leaves a loyalty profile without any identifier its source needs.
+
+    ``kept`` are the identifier types the profile holds after the change. The rule is the one
+    registration applies: one of the source's ``requiredIdentifiers`` (see the org file).
+    """
+    if not removes or customer.loyalty_type != "loyalty" or survivor is not None:
         return
-    session.flush()
-    if not any(i.type == primary for i in repository.list_identifiers(session, customer.id)):
+    required = principal.org.required_identifiers(Source(profile.source))
+    if not set(kept).intersection(required):
         raise Invalid(
             PRIMARY_REMOVED,
-            f"{primary} is primary identifier and cannot be removed without a replacement",
+            f"{' or '.join(required)} is a required identifier of the {profile.source} profile "
+            "and cannot be removed without a replacement",
         )

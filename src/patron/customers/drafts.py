@@ -97,7 +97,14 @@ def _card_attrs(item: IdentifierIn) -> dict[str, Any]:
             raise Invalid(INVALID_CARD_STATUS, f"Invalid card status label: {item.status_label}")
         attrs["statusLabel"] = label
     if item.card_external_id:
-        attrs["cardExternalId"] = item.card_external_id.strip()
+        external = item.card_external_id.strip()
+        if len(external) > ids.MAX_VALUE_LENGTH:
+            raise Invalid(
+                INVALID_IDENTIFIER,
+                "Customer identifier is invalid: cardExternalId is longer than "
+                f"{ids.MAX_VALUE_LENGTH} characters",
+            )
+        attrs["cardExternalId"] = external
     if item.extended_fields:
         attrs["extendedFields"] = dict(item.extended_fields)
     if item.custom_fields:
@@ -171,9 +178,18 @@ def prepare_profile(
     *,
     require_identifiers: bool = True,
     invalid_codes: dict[str, tuple[int, str]] | None = None,
+    default_source: SourceAccount | None = None,
 ) -> ProfileDraft:
-    """Check one request profile: its source account, identifiers, channels and fields."""
-    where = resolve_source_account(org, item.source, item.account_id)
+    """Check one request profile: its source account, identifiers, channels and fields.
+
+    A profile that names no source takes ``default_source`` (the legacy query form), with its
+    own ``accountId`` when it gives one.
+    """
+    if default_source is not None and not (item.source or "").strip():
+        account = item.account_id if (item.account_id or "").strip() else default_source.account_id
+        where = resolve_source_account(org, default_source.source, account)
+    else:
+        where = resolve_source_account(org, item.source, item.account_id)
     assert where is not None
     draft = ProfileDraft(
         where=where,

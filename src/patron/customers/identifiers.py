@@ -2,26 +2,14 @@
 
 from __future__ import annotations
 
+import re
+
 import phonenumbers
 from email_validator import EmailNotValidError, validate_email
 
-IDENTIFIER_TYPES: tuple[str, ...] = (
-    "mobile",
-    "email",
-    "externalId",
-    "cardnumber",
-    "wechat",
-    "martjackId",
-    "fbId",
-    "tmall_uname",
-    "cuid",
-    "ali_uname",
-    "jd_uname",
-    "vip_uname",
-    "line",
-    "unionId",
-    "mobilePush",
-)
+from patron.orgs import catalog
+
+IDENTIFIER_TYPES: tuple[str, ...] = catalog.IDENTIFIER_TYPES
 _BY_LOWER = {t.lower(): t for t in IDENTIFIER_TYPES} | {"card": "cardnumber"}
 
 # Names a lookup may use besides the identifier types themselves.
@@ -40,7 +28,7 @@ CHANNEL_TYPES: tuple[str, ...] = (
 )
 _CHANNEL_BY_LOWER = {t.lower(): t for t in CHANNEL_TYPES}
 
-PRIMARY_CANDIDATES = ("mobile", "email", "externalId")
+PRIMARY_CANDIDATES = catalog.PRIMARY_IDENTIFIER_TYPES
 MAX_VALUE_LENGTH = 255
 
 
@@ -65,26 +53,51 @@ def canonical_channel_type(name: str | None) -> str | None:
     return _CHANNEL_BY_LOWER.get(name.strip().lower())
 
 
+def _valid_number(text: str, region: str | None) -> str | None:
+    try:
+        number = phonenumbers.parse(text, region)
+    except phonenumbers.NumberParseException:
+        return None
+    if not phonenumbers.is_valid_number(number):
+        return None
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)[1:]
+
+
+def _is_international(text: str) -> bool:
+    return text.startswith(("+", "00"))
+
+
+def _international_digits(text: str, digits: str) -> str:
+    return digits[2:] if text.startswith("00") else digits
+
+
+def mobile_readings(value: str, default_region: str | None) -> list[str]:
+    """Return the valid readings of a typed mobile as E.164 digits, the one it is stored as first.
+
+    A number written with ``+`` or ``00`` is international. Any other is read as a national
+    number of ``default_region`` first, and as international when it is not valid there; the
+    other reading, when also valid, follows (lookups try it too).
+    """
+    text = value.strip()
+    digits = "".join(ch for ch in text if ch.isdigit())
+    if not digits:
+        return []
+    international = "+" + _international_digits(text, digits)
+    attempts: list[tuple[str, str | None]] = [(international, None)]
+    if default_region and not _is_international(text):
+        attempts.insert(0, (digits, default_region))
+    readings: list[str] = []
+    for number_text, region in attempts:
+        reading = _valid_number(number_text, region)
+        if reading is not None and reading not in readings:
+            readings.append(reading)
+    return readings
+
+
 def normalize_mobile(value: str, default_region: str | None) -> str | None:
     """Return the mobile as E.164 digits without '+', or None when it is not a valid number."""
-    text = value.strip()
-    if not text:
-        return None
-    digits = "".join(ch for ch in text if ch.isdigit())
-    international = "+" + (digits[2:] if text.startswith("00") else digits)
-    candidates: list[tuple[str, str | None]] = [(international, None)]
-    if default_region and not text.startswith(("+", "00")):
-        local = (digits, default_region)
-        # Short numbers are national numbers first; long ones carry their country code.
-        candidates = [local, *candidates] if len(digits) <= 10 else [*candidates, local]
-    for number_text, region in candidates:
-        try:
-            number = phonenumbers.parse(number_text, region)
-        except phonenumbers.NumberParseException:
-            continue
-        if phonenumbers.is_valid_number(number):
-            return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)[1:]
-    return None
+    readings = mobile_readings(value, default_region)
+    return readings[0] if readings else None
 
 
 def normalize_email(value: str) -> str | None:
@@ -116,6 +129,63 @@ def normalize_value(id_type: str, value: str, default_region: str | None) -> str
     return normalize_plain(value)
 
 
+def lookup_values(id_type: str, value: str, default_region: str | None) -> list[str]:
+    """Return the stored forms a typed lookup value may have, the most likely first.
+
+    A mobile is looked for in every valid reading (national and international) and as the
+    digits typed, which also finds numbers stored under an older reading rule. Invalid values
+    are kept as typed.
+    """
+    if id_type != "mobile":
+        return [lookup_value(id_type, value, default_region)]
+    text = value.strip()
+    digits = "".join(ch for ch in text if ch.isdigit())
+    values = mobile_readings(text, default_region)
+    typed = _international_digits(text, digits) if _is_international(text) else digits
+    if typed and is_phone_prefix(text) and typed not in values:
+        values.append(typed)
+    return values or [text]
+
+
 def lookup_value(id_type: str, value: str, default_region: str | None) -> str:
     """Normalise a value used to look a customer up; invalid values are kept as typed."""
     return normalize_value(id_type, value, default_region) or value.strip()
+
+
+_PHONE_PREFIX = re.compile(r"\+?[0-9]+")
+_PHONE_PUNCTUATION = str.maketrans("", "", " -().")
+
+
+def is_phone_prefix(text: str) -> bool:
+    """Tell whether ``text`` could be the beginning of a phone number as people type one."""
+    return _PHONE_PREFIX.fullmatch(text.strip().translate(_PHONE_PUNCTUATION)) is not None
+
+
+def mobile_prefixes(text: str, default_region: str | None) -> list[str]:
+    """Return the stored-form prefixes of a typed phone prefix, other than ``text`` itself.
+
+    ``+86 139`` and ``0086139`` are the stored ``86139``; a national ``139`` in a CN org is
+    also ``86139`` (and ``0801`` in an IN org is ``91801``, its trunk prefix dropped).
+    """
+    typed = text.strip()
+    cleaned = typed.translate(_PHONE_PUNCTUATION)
+    if _PHONE_PREFIX.fullmatch(cleaned) is None:
+        return []
+    prefixes: list[str] = []
+    if _is_international(cleaned):
+        prefixes.append(_international_digits(cleaned, cleaned.lstrip("+")))
+    else:
+        prefixes.append(cleaned)
+        region = default_region or ""
+        code = phonenumbers.country_code_for_region(region) if region else 0
+        if code:
+            metadata = phonenumbers.PhoneMetadata.metadata_for_region(region)
+            trunk = metadata.national_prefix if metadata else None
+            national = cleaned[len(trunk) :] if trunk and cleaned.startswith(trunk) else cleaned
+            if national:
+                prefixes.append(f"{code}{national}")
+    unique: list[str] = []
+    for prefix in prefixes:
+        if prefix and prefix != typed and prefix not in unique:
+            unique.append(prefix)
+    return unique

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from patron.customers import repository
-from patron.customers.identifiers import CARD_EXTERNAL_ID, canonical_lookup_name, lookup_value
+from patron.customers.identifiers import CARD_EXTERNAL_ID, canonical_lookup_name, lookup_values
 from patron.customers.models import Customer
 from patron.customers.sources import SourceAccount, resolve_source_account
 from patron.errors import Invalid, NotFound
@@ -66,14 +66,21 @@ def resolve_identifier(
             INVALID_IDENTIFIER, "Customer identifier is invalid: identifierValue is required"
         )
     where = resolve_source_account(org, source, account_id, allow_all=True)
-    value = lookup_value(name, identifier_value, org.default_region)
+    # A mobile may be stored in another form than the one typed: try each, the likeliest first.
+    values = lookup_values(name, identifier_value, org.default_region)
     customer = None
     if where is not None and name != CARD_EXTERNAL_ID:
-        customer = repository.find_holder_in_account(
-            session, org.id, where.source, where.account_id, name, value
-        )
+        for value in values:
+            customer = repository.find_holder_in_account(
+                session, org.id, where.source, where.account_id, name, value
+            )
+            if customer is not None:
+                break
     if customer is None:
-        customer = repository.find_holder(session, org.id, name, value)
+        for value in values:
+            customer = repository.find_holder(session, org.id, name, value)
+            if customer is not None:
+                break
         if customer is None:
             raise NotFound(NOT_FOUND, NOT_FOUND_MESSAGE)
         if where is not None and (

@@ -17,16 +17,20 @@ from patron.customers.identifiers import PRIMARY_CANDIDATES
 from patron.customers.models import Customer, Identifier, Identity, Profile
 from patron.customers.profiles import add_channel, add_identifier
 from patron.customers.schemas import RegisterCustomerIn
+from patron.customers.sources import SourceAccount, resolve_source_account
 from patron.errors import Conflict, Invalid, Notice
 from patron.events.catalogue import EventName
 from patron.events.outbox import record_event
 from patron.kit import clock
+from patron.orgs.config import OrgConfig
 
 LOYALTY_TYPES = ("loyalty", "non_loyalty")
 COMBINED_WARNING = Notice(8050, "Same Customer found in other sources,Combining")
 NO_DEFAULT_LABEL = Notice(8107, "No default status label is set for the org")
 ATTEMPTS = 3
 NO_PROFILE = 1015
+MISSING_REQUIRED = 1007
+MAX_ASSOCIATED_WITH = 100
 
 TAKEN_IN_SOURCE = {
     "mobile": (1032, "A customer already exists with the same mobile number"),
@@ -73,33 +77,76 @@ def _create_date(text: str | None) -> dt.datetime:
     return moment
 
 
-def _check_primary(principal: Principal, loyalty_type: str, drafts: list[ProfileDraft]) -> None:
-    types = {i.type for d in drafts for i in d.identifiers}
-    primary = principal.org.primary_identifier
-    if loyalty_type == "loyalty" and primary not in types:
+def _check_required(org: OrgConfig, loyalty_type: str, drafts: list[ProfileDraft]) -> None:
+    """Refuse a loyalty profile without one of its source's required identifiers (1007).
+
+    A non-loyalty customer needs a mobile, email or external id in any of its profiles (1045).
+    """
+    if loyalty_type == "non_loyalty":
+        types = {i.type for d in drafts for i in d.identifiers}
+        if not types.intersection(PRIMARY_CANDIDATES):
+            raise Invalid(
+                1045,
+                "No valid identifier (mobile/email/external id) passed for non-loyalty customer",
+            )
+        return
+    for draft in drafts:
+        source = draft.where.source
+        required = org.required_identifiers(source)
+        if not {i.type for i in draft.identifiers}.intersection(required):
+            raise Invalid(
+                MISSING_REQUIRED,
+                "Unable to register customer. No valid primary identifier passed: "
+                f"the {source} profile needs {' or '.join(required)}",
+            )
+
+
+def _associated_with(body: RegisterCustomerIn) -> str | None:
+    text = (body.associated_with or "").strip()
+    if len(text) > MAX_ASSOCIATED_WITH:
         raise Invalid(
-            1007, f"Unable to register customer. No valid primary identifier ({primary}) passed"
+            400,
+            f"Input is invalid: associatedWith is longer than {MAX_ASSOCIATED_WITH} characters",
         )
-    if loyalty_type == "non_loyalty" and not types.intersection(PRIMARY_CANDIDATES):
-        raise Invalid(
-            1045, "No valid identifier (mobile/email/external id) passed for non-loyalty customer"
-        )
+    return text or None
+
+
+def _query_source(
+    org: OrgConfig, source: str | None, account_id: str | None
+) -> SourceAccount | None:
+    """Resolve the legacy ``?source=&accountId=`` of a registration, when it names a source."""
+    if source is None or not source.strip():
+        return None
+    return resolve_source_account(org, source, account_id)
 
 
 def register_customer(
-    session: Session, principal: Principal, body: RegisterCustomerIn, request_id: str
+    session: Session,
+    principal: Principal,
+    body: RegisterCustomerIn,
+    request_id: str,
+    *,
+    source: str | None = None,
+    account_id: str | None = None,
 ) -> Registration:
-    """Register a customer, or add new source profiles to the customer who holds the identifiers."""
+    """Register a customer, or add new source profiles to the customer who holds the identifiers.
+
+    ``source`` and ``accountId`` (the legacy query form) apply to profiles that name no source.
+    """
     org = principal.org
     loyalty_type = _loyalty_type(body)
+    default_source = _query_source(org, source, account_id)
     if not body.profiles:
         raise Invalid(NO_PROFILE, "No identifier provided: profiles with identifiers are required")
     warnings: list[Notice] = []
-    drafts = [prepare_profile(org, p, warnings) for p in body.profiles]
+    drafts = [
+        prepare_profile(org, p, warnings, default_source=default_source) for p in body.profiles
+    ]
+    associated_with = _associated_with(body)
     places = [d.where for d in drafts]
     if len(set(places)) != len(places):
         raise Invalid(400, "Input is invalid: two profiles name the same source account")
-    _check_primary(principal, loyalty_type, drafts)
+    _check_required(org, loyalty_type, drafts)
     extended = clean_extended_fields(org, body.extended_fields, warnings)
     created_at = _create_date(body.create_date)
     if org.default_label is None:
@@ -108,7 +155,7 @@ def register_customer(
         try:
             with session.begin_nested():
                 outcome = _write(
-                    session, principal, drafts, loyalty_type, extended, created_at, body
+                    session, principal, drafts, loyalty_type, extended, created_at, associated_with
                 )
                 _record_added(session, principal, outcome, request_id)
         except IntegrityError:
@@ -132,7 +179,7 @@ def _write(
     loyalty_type: str,
     extended: dict[str, object],
     created_at: dt.datetime,
-    body: RegisterCustomerIn,
+    associated_with: str | None,
 ) -> Registration:
     org_id = principal.org_id
     _refuse_taken(session, org_id, drafts)
@@ -157,7 +204,7 @@ def _write(
             loyalty_type=loyalty_type,
             status_label=org_label(principal),
             extended_fields=extended,
-            associated_with=(body.associated_with or "").strip() or None,
+            associated_with=associated_with,
             created_at=created_at,
             created_by=principal.till_id,
             updated_at=now,

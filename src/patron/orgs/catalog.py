@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from enum import StrEnum
 
 
@@ -32,6 +33,43 @@ MULTI_ACCOUNT_SOURCES: frozenset[Source] = frozenset(
         Source.MARTJACK,
     }
 )
+
+
+IDENTIFIER_TYPES: tuple[str, ...] = (
+    "mobile",
+    "email",
+    "externalId",
+    "cardnumber",
+    "wechat",
+    "martjackId",
+    "fbId",
+    "tmall_uname",
+    "cuid",
+    "ali_uname",
+    "jd_uname",
+    "vip_uname",
+    "line",
+    "unionId",
+    "mobilePush",
+)
+PRIMARY_IDENTIFIER_TYPES: tuple[str, ...] = ("mobile", "email", "externalId")
+
+# The identifiers a source knows its customers by; a loyalty registration's profile in the
+# source needs one of them, or the org's primary identifier, unless the org file says otherwise.
+SOURCE_IDENTIFIERS: Mapping[Source, tuple[str, ...]] = {
+    Source.WECHAT: ("wechat", "unionId"),
+    Source.FACEBOOK: ("fbId",),
+    Source.LINE: ("line",),
+    Source.MOBILE_APP: ("cuid", "mobilePush"),
+    Source.TMALL: ("tmall_uname",),
+    Source.TAOBAO: ("ali_uname",),
+    Source.JD: ("jd_uname",),
+}
+
+
+def default_required_identifiers(source: Source, primary_identifier: str) -> tuple[str, ...]:
+    """Return the identifier types of which a profile in ``source`` needs one by default."""
+    return (*SOURCE_IDENTIFIERS.get(source, ()), primary_identifier)
 
 
 class CustomerStatus(StrEnum):

@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from patron.orgs.catalog import MULTI_ACCOUNT_SOURCES, CustomerStatus, Source
+from patron.kit import clock
+from patron.orgs.catalog import (
+    MULTI_ACCOUNT_SOURCES,
+    CustomerStatus,
+    Source,
+    default_required_identifiers,
+)
 
 
 @dataclass(frozen=True)
@@ -57,6 +64,13 @@ class OrgConfig:
     extended_fields: Mapping[str, ExtendedField] = field(default_factory=dict)
     custom_fields: Mapping[str, str] = field(default_factory=dict)
     status_labels: tuple[StatusLabelDef, ...] = ()
+    # The org file's requiredIdentifiers, by source; sources it leaves out use the defaults.
+    required_overrides: Mapping[Source, tuple[str, ...]] = field(default_factory=dict)
+
+    @property
+    def zone(self) -> dt.tzinfo:
+        """Return the org's time zone, in which its date-times are rendered."""
+        return clock.zone(self.timezone)
 
     def is_enabled(self, source: Source) -> bool:
         """Tell whether ``source`` is enabled for the org."""
@@ -70,6 +84,12 @@ class OrgConfig:
     def is_multi_account(source: Source) -> bool:
         """Tell whether ``source`` keeps separate accounts."""
         return source in MULTI_ACCOUNT_SOURCES
+
+    def required_identifiers(self, source: Source) -> tuple[str, ...]:
+        """Return the identifier types of which a loyalty profile in ``source`` needs one."""
+        return self.required_overrides.get(source) or default_required_identifiers(
+            source, self.primary_identifier
+        )
 
     def extended_field(self, name: str) -> ExtendedField | None:
         """Find a customer extended field by name (case-insensitive)."""

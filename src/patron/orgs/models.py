@@ -37,6 +37,9 @@ class OrgSource(Base):
     source: Mapped[str] = mapped_column(String(16))
     account_id: Mapped[str] = mapped_column(String(64), default="")
     name: Mapped[str] = mapped_column(String(200), default="")
+    # The source's requiredIdentifiers from the org file (the same on every account row);
+    # null means the source's default list.
+    required_identifiers: Mapped[list[str] | None] = mapped_column(JsonDoc, nullable=True)
 
 
 class Store(Base):

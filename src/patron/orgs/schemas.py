@@ -6,7 +6,16 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from patron.orgs.catalog import CustomerStatus, FieldType, Source
+from patron.kit import clock
+from patron.orgs.catalog import (
+    IDENTIFIER_TYPES,
+    PRIMARY_IDENTIFIER_TYPES,
+    CustomerStatus,
+    FieldType,
+    Source,
+)
+
+_IDENTIFIER_BY_LOWER = {t.lower(): t for t in IDENTIFIER_TYPES}
 
 
 class _Model(BaseModel):
@@ -14,9 +23,33 @@ class _Model(BaseModel):
 
 
 class SourceSpec(_Model):
-    """An enabled source; multi-account sources list their accounts."""
+    """An enabled source; multi-account sources list their accounts.
+
+    ``requiredIdentifiers`` replaces the source's default list of identifier types of which a
+    loyalty registration's profile in the source must carry one.
+    """
 
     accounts: list[str] = Field(default_factory=list)
+    required_identifiers: list[str] | None = Field(default=None, alias="requiredIdentifiers")
+
+    @field_validator("required_identifiers")
+    @classmethod
+    def _known_identifiers(cls, value: list[str] | None) -> list[str] | None:
+        if value is None:
+            return None
+        if not value:
+            raise ValueError("requiredIdentifiers needs at least one identifier type")
+        known: list[str] = []
+        for name in value:
+            canonical = _IDENTIFIER_BY_LOWER.get(name.strip().lower())
+            if canonical is None:
+                raise ValueError(
+                    f"requiredIdentifiers: unknown identifier type {name!r}"
+                    f" (one of {', '.join(IDENTIFIER_TYPES)})"
+                )
+            if canonical not in known:
+                known.append(canonical)
+        return known
 
 
 class TillSpec(_Model):
@@ -92,8 +125,17 @@ class OrgFile(_Model):
     @field_validator("primary_identifier")
     @classmethod
     def _known_primary(cls, value: str) -> str:
-        if value not in {"mobile", "email", "externalId"}:
+        if value not in PRIMARY_IDENTIFIER_TYPES:
             raise ValueError("primaryIdentifier must be mobile, email or externalId")
+        return value
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        if not clock.is_zone_name(value):
+            raise ValueError(
+                f"timezone must be an IANA time zone name (e.g. Asia/Kolkata), not {value!r}"
+            )
         return value
 
     @field_validator("sources", mode="before")

@@ -34,8 +34,11 @@ def load_org_config(session: Session, org_id: int) -> OrgConfig | None:
     if org is None:
         return None
     accounts: dict[Source, set[str]] = {}
+    required: dict[Source, tuple[str, ...]] = {}
     for row in repository.list_sources(session, org_id):
         accounts.setdefault(Source(row.source), set()).add(row.account_id)
+        if row.required_identifiers:
+            required[Source(row.source)] = tuple(row.required_identifiers)
     fields = {
         f.name.lower(): ExtendedField(
             id=f.id,
@@ -65,6 +68,7 @@ def load_org_config(session: Session, org_id: int) -> OrgConfig | None:
             c.name.lower(): c.name for c in repository.list_custom_fields(session, org_id)
         },
         status_labels=labels,
+        required_overrides=required,
     )
 
 
@@ -104,22 +108,28 @@ def apply_org_file(session: Session, spec: OrgFile) -> Org:
 
 
 def _apply_sources(session: Session, spec: OrgFile) -> None:
-    wanted: set[tuple[str, str]] = set()
+    wanted: dict[tuple[str, str], list[str] | None] = {}
     for source, source_spec in spec.sources.items():
         if source in MULTI_ACCOUNT_SOURCES:
             if not source_spec.accounts:
                 raise OrgFileError(f"source {source} needs at least one account")
-            wanted.update((source.value, account) for account in source_spec.accounts)
+            accounts = source_spec.accounts
         else:
             if source_spec.accounts:
                 raise OrgFileError(f"source {source} has no accounts")
-            wanted.add((source.value, ""))
+            accounts = [""]
+        for account in accounts:
+            wanted[(source.value, account)] = source_spec.required_identifiers
     existing = {(r.source, r.account_id): r for r in repository.list_sources(session, spec.org_id)}
     for key, row in existing.items():
         if key not in wanted:
             session.delete(row)
-    for source_name, account in sorted(wanted - existing.keys()):
-        session.add(OrgSource(org_id=spec.org_id, source=source_name, account_id=account))
+    for (source_name, account), required in sorted(wanted.items()):
+        row = existing.get((source_name, account)) or OrgSource(
+            org_id=spec.org_id, source=source_name, account_id=account
+        )
+        session.add(row)
+        row.required_identifiers = list(required) if required else None
 
 
 def _apply_stores(session: Session, spec: OrgFile) -> dict[str, Till]:
@@ -246,6 +256,9 @@ def describe_org(session: Session, org_id: int) -> dict[str, Any] | None:
         "sources": {
             s.value: sorted(a for a in accounts if a)
             for s, accounts in sorted(config.accounts.items())
+        },
+        "requiredIdentifiers": {
+            s.value: list(config.required_identifiers(s)) for s in sorted(config.accounts)
         },
         "stores": [{"code": s.code, "name": s.name, "externalId": s.external_id} for s in stores],
         "tills": [

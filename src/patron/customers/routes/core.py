@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Query, Request
 
 from patron.auth.dependencies import CurrentPrincipal
 from patron.auth.principal import Principal
@@ -34,16 +34,34 @@ def own_till(principal: Principal) -> dict[int, dict[str, Any]]:
 router = APIRouter(prefix="/v2/customers", tags=["customers"], responses=ERRORS, route_class=Route)
 
 
+RegisterSource = Annotated[
+    str | None, Query(description="Legacy form: the source of profiles that name none")
+]
+RegisterAccountId = Annotated[
+    str | None,
+    Query(
+        alias="accountId", description="Legacy form: the account of profiles that name no source"
+    ),
+]
+
+
 @router.post("", response_model=CreatedOut, response_model_by_alias=True)
 def register(
-    body: RegisterCustomerIn, principal: CurrentPrincipal, session: WriteSession
+    body: RegisterCustomerIn,
+    principal: CurrentPrincipal,
+    session: WriteSession,
+    source: RegisterSource = None,
+    account_id: RegisterAccountId = None,
 ) -> dict[str, Any]:
     """Register a customer in one or more sources.
 
     An identifier already registered in another source adds this source's profile to that
-    customer (warning 8050, `createdId` is the existing customer).
+    customer (warning 8050, `createdId` is the existing customer). The legacy
+    `?source=&accountId=` applies to profiles that name no source.
     """
-    outcome = register_customer(session, principal, body, current_request_id())
+    outcome = register_customer(
+        session, principal, body, current_request_id(), source=source, account_id=account_id
+    )
     return created(outcome.customer_id, outcome.warnings)
 
 
@@ -81,12 +99,13 @@ def customer_details(
     )
     return render_customer(
         session,
-        principal.org_id,
+        principal.org,
         customer,
         where,
         embeds,
         str(request.base_url),
         own_till(principal),
+        with_fraud_details=True,
     )
 
 
@@ -105,11 +124,5 @@ def fetch(
     where = resolve_source_account(principal.org, source or "ALL", account_id, allow_all=True)
     customer = get_customer(session, principal.org_id, customer_id)
     return render_customer(
-        session,
-        principal.org_id,
-        customer,
-        where,
-        embeds,
-        str(request.base_url),
-        own_till(principal),
+        session, principal.org, customer, where, embeds, str(request.base_url), own_till(principal)
     )

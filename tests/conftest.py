@@ -71,13 +71,18 @@ def make_settings(backend: str, data_dir: Path) -> Settings:
         url = _fresh_postgres(f"{PG_TEST_DB}_{os.getpid()}")
     data_dir.mkdir(parents=True, exist_ok=True)
     upgrade(url)
-    # Delivery tests start dispatchers of their own, with short delays.
+    # Delivery tests start dispatchers of their own, with short delays. Every in-process
+    # client connects from one address: the failed-login limits are tested with apps of their
+    # own (tests/auth), so the shared app must not reach them.
     return Settings(
         database_url=url,
         data_dir=data_dir,
         log_json=False,
         create_demo_org=False,
         dispatcher=False,
+        login_failures_per_till=1_000_000,
+        login_failures_per_client=1_000_000,
+        login_failures_per_address=1_000_000,
     )
 
 
@@ -87,10 +92,20 @@ def backend(request: pytest.FixtureRequest) -> str:
     return str(request.param)
 
 
+def drop_postgres(url: str) -> None:
+    """Drop a test database (connections still open to it are closed)."""
+    name = url.rsplit("/", 1)[1]
+    with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
 @pytest.fixture(scope="session")
-def settings(backend: str, tmp_path_factory: pytest.TempPathFactory) -> Settings:
+def settings(backend: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Settings]:
     """Settings of a migrated database of the current backend, shared by the session."""
-    return make_settings(backend, tmp_path_factory.mktemp(f"data-{backend}"))
+    made = make_settings(backend, tmp_path_factory.mktemp(f"data-{backend}"))
+    yield made
+    if backend == "postgresql":
+        drop_postgres(made.resolved_database_url)
 
 
 @pytest.fixture(scope="session")

@@ -78,7 +78,8 @@ class StrictRequest(Request):
 
 
 class Route(APIRoute):
-    """The route class of every router: strict JSON, and no NUL in the path or query."""
+    """The route class of every router: strict JSON, no NUL in the path or query, and no
+    query parameter given twice (which of two values was meant cannot be known)."""
 
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
         handler = super().get_route_handler()
@@ -88,6 +89,13 @@ class Route(APIRoute):
                 request.scope["query_string"]
             ):
                 raise Invalid(INVALID_INPUT, NUL_REFUSED)
+            names = [name for name, _ in request.query_params.multi_items()]
+            if len(names) != len(set(names)):
+                repeated = sorted({name for name in names if names.count(name) > 1})
+                raise Invalid(
+                    INVALID_INPUT,
+                    f"Input is invalid: query parameter {', '.join(repeated)} is given more than once",
+                )
             return await handler(StrictRequest(request.scope, request.receive))
 
         return strict_handler
@@ -164,7 +172,10 @@ class BodyLimitMiddleware:
 
 def error_response(error: PatronError) -> JSON:
     """Render a domain error as the envelope with its HTTP status."""
-    return JSON(envelope([error.notice], error.warnings), status_code=http_status(error))
+    headers = None if error.retry_after is None else {"Retry-After": str(error.retry_after)}
+    return JSON(
+        envelope([error.notice], error.warnings), status_code=http_status(error), headers=headers
+    )
 
 
 def _validation_message(exc: RequestValidationError) -> str:

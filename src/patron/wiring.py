@@ -10,6 +10,7 @@ from patron.config import Settings
 from patron.customers import hooks
 from patron.images.service import delete_image, image_embed, move_image
 from patron.kit.blobs import BlobStore, FileSystemBlobStore
+from patron.orgs.config import OrgConfig
 from patron.subscriptions.service import delete_subscriptions, move_subscriptions, subscription_info
 
 
@@ -22,12 +23,16 @@ def _scrub_subscriptions(session: Session, org_id: int, customer_id: int, _: Blo
     delete_subscriptions(session, org_id, customer_id)
 
 
-def _embed_subscriptions(session: Session, org_id: int, customer_id: int, _: str) -> dict[str, Any]:
-    return {"subscriptionInfo": subscription_info(session, org_id, customer_id)}
+def _embed_subscriptions(
+    session: Session, org: OrgConfig, customer_id: int, _: str
+) -> dict[str, Any]:
+    return {"subscriptionInfo": subscription_info(session, org.id, customer_id)}
 
 
-def _embed_image(session: Session, org_id: int, customer_id: int, base_url: str) -> dict[str, Any]:
-    return {"customerImage": image_embed(session, org_id, customer_id, base_url)}
+def _embed_image(
+    session: Session, org: OrgConfig, customer_id: int, base_url: str
+) -> dict[str, Any]:
+    return {"customerImage": image_embed(session, org, customer_id, base_url)}
 
 
 def install_hooks() -> None:

@@ -1,4 +1,4 @@
-"""The event payload samples of the seed documents, extracted at test time, defects fixed."""
+"""The event payload samples of the seed documents (copied to tests/fixtures), defects fixed."""
 
 from __future__ import annotations
 
@@ -8,9 +8,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-SEEDS = Path(__file__).parents[2].parent / "shared" / "seeds"
-CUSTOMER_AND_GROUP_DOC = SEEDS / "002_05f42ed73f24fc62.txt"
-PARTNER_DOC = SEEDS / "001_79a0b211cb9292ff.txt"
+# Copies of the seed event documents (002 and 001), kept with the tests so a clone is enough.
+SEEDS = Path(__file__).parents[1] / "fixtures" / "seeds"
+CUSTOMER_AND_GROUP_DOC = SEEDS / "events_customers_groups.md"
+PARTNER_DOC = SEEDS / "events_partner_programs.txt"
 
 # Kinds of sample: an enriched payload, a raw payload, the flat enriched-like payloads of
 # partnerProgramUpdated and the reminder, the PII-deletion enriched customerUpdated, and the

@@ -13,6 +13,7 @@ from patron.images import repository
 from patron.images.service import delete_image, image_embed, move_image, set_image
 from patron.kit.blobs import BlobStore
 from patron.orgs import repository as orgs_repo
+from patron.orgs.service import load_org_config
 from tests.conftest import Api, OrgCredentials
 from tests.factories import profile, registration
 
@@ -49,7 +50,9 @@ def upload(api: Api, customer_id: int, data: bytes) -> dict[str, Any]:
 
 def embed(db: Database, org_id: int, customer_id: int) -> list[dict[str, Any]]:
     with unit_of_work(db.read_session) as session:
-        return image_embed(session, org_id, customer_id, "https://patron.example/")
+        org = load_org_config(session, org_id)
+        assert org is not None
+        return image_embed(session, org, customer_id, "https://patron.example/")
 
 
 def test_embed_is_empty_without_an_image(api: Api, db: Database) -> None:

@@ -144,7 +144,7 @@ class FieldChange:
     account_id: str | None = None
 
     def as_dict(self) -> dict[str, Any]:
-        """Render the documented ``{fieldName, previousValue, currentValue, fieldType}`` entry."""
+        """Render the documented entry; a profile's field also names its ``source``/``accountId``."""
         out: dict[str, Any] = {
             "fieldName": self.field_name,
             "previousValue": self.previous,

@@ -1,9 +1,9 @@
-"""Change requests: the recorded history of identifier changes, merges and status changes."""
+"""Change requests: the recorded history of mobile, email and external id changes, and merges."""
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import Select, func, select
@@ -16,7 +16,8 @@ from patron.kit import clock
 from patron.kit.pagination import Page
 from patron.orgs.service import till_attributions
 
-# Documented change types, and ours: CARD, IDENTIFIER (other identifier types), STATUS.
+# The documented change types: the only ones filed, filtered on and rendered. Rows of the
+# types patron once filed too (CARD, IDENTIFIER, STATUS) stay stored but are never shown.
 CHANGE_TYPES = (
     "EMAIL",
     "MOBILE",
@@ -28,22 +29,83 @@ CHANGE_TYPES = (
     "POINTS",
     "TIER",
     "RETRO",
-    "CARD",
-    "IDENTIFIER",
-    "STATUS",
 )
+# Identifier types with a change type of their own, and every spelling rows were stored with.
 TYPE_OF_IDENTIFIER = {
     "email": "EMAIL",
     "mobile": "MOBILE",
-    "externalId": "EXTERNAL_ID",
-    "cardnumber": "CARD",
+    "externalid": "EXTERNAL_ID",
+    "external_id": "EXTERNAL_ID",
 }
 SORT_COLUMNS = {"createdon": ChangeRequest.added_on, "lastupdatedon": ChangeRequest.updated_on}
+# The attribution entity fields the document shows beyond those of a till's attribution.
+ENTITY_DEFAULTS: dict[str, Any] = {
+    "adminType": "GENERAL",
+    "isActive": True,
+    "isOuEnabled": False,
+    "timeZoneId": 0,
+    "currencyId": 0,
+    "languageId": 0,
+}
 
 
-def change_type_of(identifier_type: str) -> str:
-    """Return the change type an identifier change is filed under."""
-    return TYPE_OF_IDENTIFIER.get(identifier_type, "IDENTIFIER")
+def change_type_of(identifier_type: str) -> str | None:
+    """Return the change type of an identifier type (EMAIL, MOBILE, EXTERNAL_ID), or None.
+
+    Cards and the other identifier types are not change requests: their changes show in the
+    profile and in ``customerUpdated`` events only.
+    """
+    return TYPE_OF_IDENTIFIER.get(identifier_type.strip().lower())
+
+
+@dataclass
+class IdentifierChanges:
+    """The identifier additions and removals of one request in one source account."""
+
+    add: list[dict[str, str]] = field(default_factory=list)
+    remove: list[dict[str, str]] = field(default_factory=list)
+
+    def added(self, identifier_type: str, value: str) -> None:
+        """Note an added identifier (kept only when its type has a change type)."""
+        kind = change_type_of(identifier_type)
+        if kind is not None:
+            self.add.append({"type": kind, "value": value})
+
+    def removed(self, identifier_type: str, value: str) -> None:
+        """Note a removed identifier (kept only when its type has a change type)."""
+        kind = change_type_of(identifier_type)
+        if kind is not None:
+            self.remove.append({"type": kind, "value": value})
+
+    @property
+    def change_type(self) -> str | None:
+        """The request's change type: that of its first addition, else of its first removal."""
+        listed = self.add or self.remove
+        return listed[0]["type"] if listed else None
+
+
+def record_identifier_changes(
+    session: Session,
+    principal: Principal,
+    customer_id: int,
+    changes: IdentifierChanges,
+    *,
+    source: str,
+    account_id: str,
+) -> ChangeRequest | None:
+    """File one change request for the identifier changes of one request (none if none count)."""
+    kind = changes.change_type
+    if kind is None:
+        return None
+    return record_change(
+        session,
+        principal,
+        customer_id,
+        kind,
+        {"add": changes.add, "remove": changes.remove},
+        source=source,
+        account_id=account_id,
+    )
 
 
 def record_change(
@@ -57,7 +119,9 @@ def record_change(
     account_id: str = "",
     comments: str = "",
 ) -> ChangeRequest:
-    """File an (auto-approved) change request for the customer."""
+    """File an (auto-approved) change request of a documented type for the customer."""
+    if change_type not in CHANGE_TYPES:
+        raise ValueError(f"{change_type!r} is not a documented change type")
     now = clock.now()
     row = ChangeRequest(
         org_id=principal.org_id,
@@ -91,16 +155,21 @@ class ChangeFilter:
     sort_order: str | None = None
 
 
-def _day(text: str, label: str) -> dt.datetime:
+def _day(text: str, label: str) -> dt.date:
     try:
-        day = dt.date.fromisoformat(text.strip()[:10])
+        return dt.date.fromisoformat(text.strip()[:10])
     except ValueError:
         raise Invalid(400, f"Input is invalid: {label} must be YYYY-MM-DD") from None
-    return dt.datetime.combine(day, dt.time.min, tzinfo=dt.UTC)
 
 
-def _filtered(query: Select[Any], org_id: int, customer_id: int, flt: ChangeFilter) -> Select[Any]:
-    query = query.where(ChangeRequest.org_id == org_id, ChangeRequest.customer_id == customer_id)
+def _filtered(
+    query: Select[Any], org_id: int, customer_id: int, flt: ChangeFilter, zone: dt.tzinfo
+) -> Select[Any]:
+    query = query.where(
+        ChangeRequest.org_id == org_id,
+        ChangeRequest.customer_id == customer_id,
+        ChangeRequest.change_type.in_(CHANGE_TYPES),
+    )
     if flt.change_type:
         kind = flt.change_type.strip().upper()
         if kind not in CHANGE_TYPES:
@@ -109,11 +178,11 @@ def _filtered(query: Select[Any], org_id: int, customer_id: int, flt: ChangeFilt
     if flt.source:
         query = query.where(ChangeRequest.source == flt.source.strip().upper())
     if flt.start_date:
-        query = query.where(ChangeRequest.added_on >= _day(flt.start_date, "startDate"))
+        start = _day(flt.start_date, "startDate")
+        query = query.where(ChangeRequest.added_on >= clock.start_of_day(start, zone))
     if flt.end_date:
-        query = query.where(
-            ChangeRequest.added_on < _day(flt.end_date, "endDate") + dt.timedelta(days=1)
-        )
+        after = _day(flt.end_date, "endDate") + dt.timedelta(days=1)
+        query = query.where(ChangeRequest.added_on < clock.start_of_day(after, zone))
     if flt.start_id is not None:
         query = query.where(ChangeRequest.id >= flt.start_id)
     if flt.end_id is not None:
@@ -122,9 +191,17 @@ def _filtered(query: Select[Any], org_id: int, customer_id: int, flt: ChangeFilt
 
 
 def list_changes(
-    session: Session, org_id: int, customer_id: int, flt: ChangeFilter, page: Page
+    session: Session,
+    org_id: int,
+    customer_id: int,
+    flt: ChangeFilter,
+    page: Page,
+    zone: dt.tzinfo,
 ) -> tuple[list[ChangeRequest], int]:
-    """Return one page of the customer's change requests and the total matching."""
+    """Return one page of the customer's change requests and the total matching.
+
+    ``startDate``/``endDate`` are days in ``zone``, the org's time zone.
+    """
     sort_key = (flt.sort_by or "createdon").strip().lower()
     if sort_key not in SORT_COLUMNS:
         raise Invalid(400, "Input is invalid: sortBy must be createdon or lastUpdatedOn")
@@ -133,10 +210,12 @@ def list_changes(
         raise Invalid(400, "Input is invalid: sortOrder must be ASC or DESC")
     column = SORT_COLUMNS[sort_key]
     total = (
-        session.scalar(_filtered(select(func.count(ChangeRequest.id)), org_id, customer_id, flt))
+        session.scalar(
+            _filtered(select(func.count(ChangeRequest.id)), org_id, customer_id, flt, zone)
+        )
         or 0
     )
-    query = _filtered(select(ChangeRequest), org_id, customer_id, flt)
+    query = _filtered(select(ChangeRequest), org_id, customer_id, flt, zone)
     if order == "ASC":
         query = query.order_by(column.asc(), ChangeRequest.id.asc())
     else:
@@ -145,10 +224,27 @@ def list_changes(
     return rows, int(total)
 
 
+def _entity(attribution: dict[str, Any]) -> dict[str, Any]:
+    """Render a till attribution as the document's full entity shape."""
+    if not attribution:
+        return {}
+    return {**attribution, **{k: attribution.get(k, v) for k, v in ENTITY_DEFAULTS.items()}}
+
+
+def _identifiers(items: Any) -> list[dict[str, Any]]:
+    """Render identifiers of a request with one spelling of their type; others are dropped."""
+    out = []
+    for item in items if isinstance(items, list) else []:
+        kind = change_type_of(str(item.get("type", ""))) if isinstance(item, dict) else None
+        if kind is not None:
+            out.append({"type": kind, "value": item.get("value")})
+    return out
+
+
 def render_changes(
-    session: Session, org_id: int, rows: list[ChangeRequest]
+    session: Session, org_id: int, rows: list[ChangeRequest], zone: dt.tzinfo
 ) -> list[dict[str, Any]]:
-    """Render change requests in the documented shape."""
+    """Render change requests in the documented shape, date-times in the org's ``zone``."""
     tills = till_attributions(
         session, org_id, {r.added_by for r in rows} | {r.updated_by for r in rows}
     )
@@ -157,10 +253,10 @@ def render_changes(
         item: dict[str, Any] = {
             "id": row.id,
             "status": row.status,
-            "addedBy": tills.get(row.added_by, {}),
-            "updatedBy": tills.get(row.updated_by, {}),
-            "addedOn": clock.iso(row.added_on),
-            "updatedOn": clock.iso(row.updated_on),
+            "addedBy": _entity(tills.get(row.added_by, {})),
+            "updatedBy": _entity(tills.get(row.updated_by, {})),
+            "addedOn": clock.iso(row.added_on, zone),
+            "updatedOn": clock.iso(row.updated_on, zone),
             "userId": row.customer_id,
             "changeType": row.change_type,
             "source": row.source,
@@ -172,12 +268,10 @@ def render_changes(
         details = row.details or {}
         if "add" in details or "remove" in details:
             item["changeIdentifiers"] = {
-                "add": details.get("add", []),
-                "remove": details.get("remove", []),
+                "add": _identifiers(details.get("add")),
+                "remove": _identifiers(details.get("remove")),
             }
         if row.change_type == "MERGE":
             item["mergeDetails"] = details
-        if row.change_type == "STATUS":
-            item["statusChange"] = details
         out.append(item)
     return out

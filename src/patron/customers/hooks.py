@@ -12,13 +12,14 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from patron.kit.blobs import BlobStore
+from patron.orgs.config import OrgConfig
 
 # (session, org_id, victim_id, survivor_id): move everything of the victim to the survivor.
 MergeHook = Callable[[Session, int, int, int], None]
 # (session, org_id, customer_id, blobs): delete the customer's personal data held by the domain.
 ScrubHook = Callable[[Session, int, int, BlobStore], None]
-# (session, org_id, customer_id, base_url): the keys an ``embed=`` value adds to a fetch answer.
-EmbedHook = Callable[[Session, int, int, str], dict[str, Any]]
+# (session, org, customer_id, base_url): the keys an ``embed=`` value adds to a fetch answer.
+EmbedHook = Callable[[Session, OrgConfig, int, str], dict[str, Any]]
 
 merge_hooks: list[MergeHook] = []
 scrub_hooks: list[ScrubHook] = []

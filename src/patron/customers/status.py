@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Mapping
 from typing import Any
 
 from sqlalchemy import select, update
@@ -9,15 +11,25 @@ from sqlalchemy.orm import Session
 
 from patron.auth.principal import Principal
 from patron.customers.events import record_customer_updated
-from patron.customers.history import record_change
 from patron.customers.models import Customer, StatusLogEntry
 from patron.customers.schemas import StatusChangeIn
 from patron.errors import Invalid
 from patron.kit import clock
 from patron.orgs.catalog import CustomerStatus
 from patron.orgs.config import OrgConfig
+from patron.orgs.service import till_attributions
 
 INVALID_LABEL = 400
+REASON_TOO_LONG = 400
+MAX_REASON = 500  # the length of status_log.reason and customers.deletion_reason
+
+# The fraud status ``fraudDetails`` shows for each fixed status; every other one is NOT_FRAUD.
+NOT_FRAUD = "NOT_FRAUD"
+FRAUD_STATUS = {
+    CustomerStatus.FRAUD_SUSPECTED: "MARKED",
+    CustomerStatus.FRAUD_CONFIRMED: "CONFIRMED",
+    CustomerStatus.INTERNAL: "INTERNAL",
+}
 
 
 def status_of(org: OrgConfig, label: str | None) -> CustomerStatus:
@@ -75,6 +87,11 @@ def change_status(
     reason = (body.reason or "").strip()
     if not reason:
         raise Invalid(400, "Input is invalid: reason is required")
+    if len(reason) > MAX_REASON:
+        raise Invalid(
+            REASON_TOO_LONG,
+            f"Input is invalid: reason must be at most {MAX_REASON} characters, not {len(reason)}",
+        )
     if not body.label or not body.label.strip():
         raise Invalid(400, "Input is invalid: label is required")
     target = principal.org.status_label(body.label)
@@ -120,7 +137,6 @@ def change_status(
         "currentLabel": target.label,
         "reason": reason,
     }
-    record_change(session, principal, customer.id, "STATUS", transition)
     record_customer_updated(
         session,
         principal,
@@ -134,7 +150,9 @@ def change_status(
     return True
 
 
-def status_log(session: Session, org_id: int, customer_id: int) -> list[dict[str, Any]]:
+def status_log(
+    session: Session, org_id: int, customer_id: int, zone: dt.tzinfo
+) -> list[dict[str, Any]]:
     """Return the customer's status log, newest first, in the documented shape."""
     query = (
         select(StatusLogEntry)
@@ -148,7 +166,62 @@ def status_log(session: Session, org_id: int, customer_id: int) -> list[dict[str
             "status": row.status,
             "reason": row.reason,
             "isActive": row.is_active,
-            "createdOn": clock.iso(row.created_on),
+            "createdOn": clock.iso(row.created_on, zone),
         }
         for row in session.scalars(query)
     ]
+
+
+def fraud_status_of(status: CustomerStatus | str) -> str:
+    """Return the fraud status (NOT_FRAUD, MARKED, CONFIRMED, INTERNAL) of a fixed status."""
+    try:
+        return FRAUD_STATUS.get(CustomerStatus(status), NOT_FRAUD)
+    except ValueError:
+        return NOT_FRAUD
+
+
+def fraud_details(
+    session: Session,
+    org: OrgConfig,
+    customer: Customer,
+    known_tills: Mapping[int, dict[str, Any]] | None = None,
+) -> dict[str, Any]:
+    """Render ``fraudDetails``: the fraud status of the customer's label, who set it and when.
+
+    ``modifiedOn`` is when the fraud status last changed (the status log entry that began the
+    current run of entries with this fraud status); a customer never marked shows its
+    registration. ``markedBy`` is the till of that entry; ``{}`` while NOT_FRAUD or unknown.
+    """
+    current = fraud_status_of(status_of(org, customer.status_label))
+    query = (
+        select(StatusLogEntry)
+        .where(StatusLogEntry.org_id == customer.org_id, StatusLogEntry.customer_id == customer.id)
+        .order_by(StatusLogEntry.id.desc())
+    )
+    began: StatusLogEntry | None = None
+    since_registration = True
+    for row in session.scalars(query):
+        if fraud_status_of(row.status) != current:
+            since_registration = False
+            break
+        began = row
+    if current == NOT_FRAUD and since_registration:
+        # Registration gives the default label, on ACTIVE: NOT_FRAUD from the start.
+        modified_on = customer.created_at
+        began = None
+    elif began is not None:
+        modified_on = began.created_on
+    else:
+        # The label changed outside the log (or the org moved the label to another status).
+        modified_on = customer.updated_at
+    marked_by: dict[str, Any] = {}
+    if current != NOT_FRAUD and began is not None:
+        tills = dict(known_tills or {})
+        if began.created_by not in tills:
+            tills.update(till_attributions(session, customer.org_id, {began.created_by}))
+        marked_by = tills.get(began.created_by, {})
+    return {
+        "markedBy": marked_by,
+        "modifiedOn": clock.iso(modified_on, org.zone),
+        "status": current,
+    }

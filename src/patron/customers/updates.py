@@ -1,4 +1,9 @@
-"""Updating customer details (names, fields, channels, loyalty type); identifiers only grow."""
+"""Updating customer details (names, fields, channels, loyalty type); identifiers only grow.
+
+Every profile of the body changes the customer's profile in the source account it names (the
+query's when it names no source); a named account the customer has no profile in is skipped
+with a warning.
+"""
 
 from __future__ import annotations
 
@@ -21,17 +26,21 @@ from patron.customers.events import (
     record_customer_updated,
 )
 from patron.customers.fields import clean_custom_fields, clean_extended_fields
-from patron.customers.history import change_type_of, record_change
+from patron.customers.history import IdentifierChanges, record_identifier_changes
 from patron.customers.lookup import get_customer
 from patron.customers.models import Customer, Profile
 from patron.customers.profiles import add_channel, add_identifier, claim, claims_of
 from patron.customers.schemas import ProfileIn, UpdateCustomerIn
-from patron.customers.sources import SourceAccount
+from patron.customers.sources import SourceAccount, resolve_source_account
 from patron.errors import Invalid, NotFound, Notice
 from patron.kit import clock
 
 NOT_IN_SOURCE = 8065
 LOYALTY_DOWNGRADE = 1046
+SAME_ACCOUNT_TWICE = 400
+# Warnings for a body profile naming a source account the customer has no profile in: the
+# document's own codes for WECHAT and WEB_ENGAGE, 8065 (as a warning) for the other sources.
+PROFILE_MISSING = {"WECHAT": 91016, "WEB_ENGAGE": 91017}
 # Invalid identifier values in an update are dropped with these warnings.
 UPDATE_INVALID = {
     "mobile": (8056, "Invalid mobile number"),
@@ -49,15 +58,41 @@ class Update:
     changes: list[FieldChange] = field(default_factory=list)
 
 
-def _body_profile(body: UpdateCustomerIn, where: SourceAccount) -> ProfileIn | None:
+def _target(principal: Principal, item: ProfileIn, where: SourceAccount) -> SourceAccount:
+    """Return the source account a body profile names; one naming no source is the query's."""
+    source = (item.source or "").strip() or where.source.value
+    account = (item.account_id or "").strip()
+    if not account and source.upper() == where.source:
+        account = where.account_id
+    target = resolve_source_account(principal.org, source, account)
+    assert target is not None  # ALL is refused by resolve_source_account here
+    return target
+
+
+def _body_profiles(
+    principal: Principal, body: UpdateCustomerIn, where: SourceAccount
+) -> list[tuple[SourceAccount, ProfileIn]]:
+    """Pair every body profile with its source account, refusing one named twice."""
+    out: list[tuple[SourceAccount, ProfileIn]] = []
     for item in body.profiles or []:
-        if (not item.source or item.source.strip().upper() == where.source) and (
-            not item.account_id
-            or item.account_id.strip() == where.account_id
-            or not where.account_id
-        ):
-            return item
-    return None
+        target = _target(principal, item, where)
+        if any(target == seen for seen, _ in out):
+            raise Invalid(
+                SAME_ACCOUNT_TWICE,
+                f"Input is invalid: two profiles name the same source account ({target.source}"
+                + (f" {target.account_id})" if target.account_id else ")"),
+            )
+        out.append((target, item))
+    return out
+
+
+def _missing_profile(target: SourceAccount) -> Notice:
+    account = f" (account {target.account_id})" if target.account_id else ""
+    return Notice(
+        PROFILE_MISSING.get(target.source.value, NOT_IN_SOURCE),
+        f"{target.source.value} profile is not available for the customer{account}; "
+        "its changes were not applied",
+    )
 
 
 def _names(profile: Profile, item: ProfileIn, changes: list[FieldChange]) -> None:
@@ -69,7 +104,16 @@ def _names(profile: Profile, item: ProfileIn, changes: list[FieldChange]) -> Non
             continue
         value = value.strip()
         if getattr(profile, attr) != value:
-            changes.append(FieldChange(label, getattr(profile, attr), value, STANDARD_FIELD))
+            changes.append(
+                FieldChange(
+                    label,
+                    getattr(profile, attr),
+                    value,
+                    STANDARD_FIELD,
+                    profile.source,
+                    profile.account_id,
+                )
+            )
             setattr(profile, attr, value)
 
 
@@ -79,7 +123,11 @@ def _custom_fields(principal: Principal, profile: Profile, item: ProfileIn, out:
     merged = dict(profile.fields or {})
     for name, value in clean_custom_fields(principal.org, item.fields, out.warnings).items():
         if merged.get(name) != value:
-            out.changes.append(FieldChange(name, merged.get(name), value, CUSTOM_FIELD))
+            out.changes.append(
+                FieldChange(
+                    name, merged.get(name), value, CUSTOM_FIELD, profile.source, profile.account_id
+                )
+            )
             merged[name] = value
     profile.fields = merged
 
@@ -106,7 +154,14 @@ def _channels(
         if current is None:
             existing.append(add_channel(session, profile, draft))
             out.changes.append(
-                FieldChange(f"commChannel.{draft.type}", None, draft.value, CHANNEL_FIELD)
+                FieldChange(
+                    f"commChannel.{draft.type}",
+                    None,
+                    draft.value,
+                    CHANNEL_FIELD,
+                    profile.source,
+                    profile.account_id,
+                )
             )
             continue
         before = (current.is_primary, current.is_verified, current.meta, current.attributes)
@@ -116,7 +171,14 @@ def _channels(
         current.attributes = {**(current.attributes or {}), **draft.attributes}
         if before != (current.is_primary, current.is_verified, current.meta, current.attributes):
             out.changes.append(
-                FieldChange(f"commChannel.{draft.type}", draft.value, draft.value, CHANNEL_FIELD)
+                FieldChange(
+                    f"commChannel.{draft.type}",
+                    draft.value,
+                    draft.value,
+                    CHANNEL_FIELD,
+                    profile.source,
+                    profile.account_id,
+                )
             )
 
 
@@ -133,7 +195,7 @@ def _identifiers(
     held = [
         i for i in repository.list_identifiers(session, customer.id) if i.profile_id == profile.id
     ]
-    added = []
+    filed = IdentifierChanges()
     for raw in item.identifiers or []:
         try:
             draft = prepare_identifier(org, raw, UPDATE_INVALID)
@@ -177,22 +239,21 @@ def _identifiers(
             )
             continue
         held.append(ident)
-        added.append({"type": draft.type, "value": draft.value})
+        filed.added(draft.type, draft.value)
         out.changes.append(
             FieldChange(
                 draft.type, None, draft.value, IDENTIFIER_FIELD, profile.source, profile.account_id
             )
         )
-    for entry in added:
-        record_change(
-            session,
-            principal,
-            customer.id,
-            change_type_of(entry["type"]),
-            {"add": [entry], "remove": []},
-            source=profile.source,
-            account_id=profile.account_id,
-        )
+    # The additions to one profile are one change request.
+    record_identifier_changes(
+        session,
+        principal,
+        customer.id,
+        filed,
+        source=profile.source,
+        account_id=profile.account_id,
+    )
 
 
 def _loyalty(customer: Customer, body: UpdateCustomerIn, out: Update) -> None:
@@ -232,24 +293,45 @@ def update_customer(
     body: UpdateCustomerIn,
     request_id: str,
 ) -> Update:
-    """Apply an update to one source profile and the customer; write customerUpdated if anything changed."""
+    """Apply an update to the customer and its profiles; write one customerUpdated if anything changed.
+
+    ``where`` is the query's source account: the customer must have a profile there, and body
+    profiles naming no source change that one. Every ``updatedFields`` entry of a profile's
+    field names the profile's source and account.
+    """
+    targets = _body_profiles(principal, body, where)
     customer = get_customer(session, principal.org_id, customer_id, lock=True)
     profile = repository.find_profile(session, customer.id, where.source, where.account_id)
     if profile is None:
         raise NotFound(NOT_IN_SOURCE, f"No customer found in the given source ({where.source})")
     out = Update(customer_id=customer.id)
     _loyalty(customer, body, out)
-    item = _body_profile(body, where)
-    if item is not None:
-        _names(profile, item, out.changes)
-        _custom_fields(principal, profile, item, out)
-        _channels(session, principal, profile, item, out)
-        _identifiers(session, principal, customer, profile, item, out)
+    changed: list[Profile] = []
+    for target, item in targets:
+        found = (
+            profile
+            if target == where
+            else repository.find_profile(session, customer.id, target.source, target.account_id)
+        )
+        if found is None:
+            out.warnings.append(_missing_profile(target))
+            continue
+        before = len(out.changes)
+        _names(found, item, out.changes)
+        _custom_fields(principal, found, item, out)
+        _channels(session, principal, found, item, out)
+        _identifiers(session, principal, customer, found, item, out)
+        if len(out.changes) > before:
+            changed.append(found)
     _extended(principal, customer, body.extended_fields, out)
     if out.changes:
         now = clock.now()
-        profile.updated_at = customer.updated_at = now
-        profile.updated_by = customer.updated_by = principal.till_id
+        customer.updated_at = now
+        customer.updated_by = principal.till_id
+        # The query's profile is touched by any change, as before; other profiles when theirs.
+        for touched in [profile, *(p for p in changed if p is not profile)]:
+            touched.updated_at = now
+            touched.updated_by = principal.till_id
         record_customer_updated(
             session,
             principal,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
@@ -10,8 +11,11 @@ from sqlalchemy.orm import Session
 from patron.customers import hooks, repository
 from patron.customers.models import CommChannel, Customer, Identifier, Profile
 from patron.customers.sources import SourceAccount
+from patron.customers.status import fraud_details
 from patron.errors import Invalid, NotFound, Notice
+from patron.kit import clock
 from patron.kit.clock import iso
+from patron.orgs.config import OrgConfig
 from patron.orgs.service import till_attributions
 
 NOT_IN_SOURCE = 8065
@@ -38,7 +42,7 @@ def _channel(channel: CommChannel) -> dict[str, Any]:
 
 
 def _card_details(
-    customer: Customer, identifiers: Sequence[Identifier], org_id: int
+    customer: Customer, identifiers: Sequence[Identifier], org_id: int, zone: dt.tzinfo
 ) -> list[dict[str, Any]]:
     cards = []
     for ident in identifiers:
@@ -54,8 +58,8 @@ def _card_details(
                 "seriesCode": attrs.get("seriesCode", ""),
                 "customerId": customer.id,
                 "orgId": org_id,
-                "issuedDate": iso(ident.created_at),
-                "createdDate": ident.created_at.date().isoformat(),
+                "issuedDate": iso(ident.created_at, zone),
+                "createdDate": clock.local_date(ident.created_at, zone),
                 "extendedFields": attrs.get("extendedFields", {}),
                 "customFields": attrs.get("customFields", {}),
                 "statusInfo": {"label": label, "status": label, "isActive": label == "ACTIVE"},
@@ -79,7 +83,7 @@ def parse_embeds(embed: str | None) -> list[str]:
 
 def _apply_embeds(
     session: Session,
-    org_id: int,
+    org: OrgConfig,
     customer_id: int,
     embeds: list[str],
     base_url: str,
@@ -88,7 +92,7 @@ def _apply_embeds(
     for name in embeds:
         hook = hooks.embed_hooks.get(name)
         if hook is not None:
-            out.update(hook(session, org_id, customer_id, base_url))
+            out.update(hook(session, org, customer_id, base_url))
         else:
             out["warnings"].append(
                 Notice(
@@ -99,17 +103,23 @@ def _apply_embeds(
 
 def render_customer(
     session: Session,
-    org_id: int,
+    org: OrgConfig,
     customer: Customer,
     where: SourceAccount | None,
     embeds: list[str] | None = None,
     base_url: str = "",
     known_tills: dict[int, dict[str, Any]] | None = None,
+    *,
+    with_fraud_details: bool = False,
 ) -> dict[str, Any]:
     """Render the customer; ``where`` limits the profiles to one source account (None: all).
 
     ``known_tills`` are attributions the caller already has (its own till), saving a query.
+    Date-times are rendered in the org's time zone. ``with_fraud_details`` adds the
+    ``fraudDetails`` of ``lookup/customerDetails``.
     """
+    org_id = org.id
+    zone = org.zone
     all_profiles = repository.list_profiles(session, customer.id)
     profiles: Sequence[Profile] = all_profiles
     if where is not None:
@@ -139,10 +149,10 @@ def render_customer(
                 "firstName": profile.first_name,
                 "lastName": profile.last_name,
                 "attribution": {
-                    "createDate": iso(profile.created_at),
+                    "createDate": iso(profile.created_at, zone),
                     "createdBy": tills.get(profile.created_by, {}),
                     "modifiedBy": tills.get(profile.updated_by, {}),
-                    "modifiedDate": iso(profile.updated_at),
+                    "modifiedDate": iso(profile.updated_at, zone),
                 },
                 "fields": profile.fields or {},
                 "identifiers": [_identifier(i) for i in identifiers if i.profile_id == profile.id],
@@ -151,20 +161,20 @@ def render_customer(
                 "userId": customer.id,
                 "accountId": profile.account_id,
                 "conflictingProfileList": [],
-                "autoUpdateTime": iso(profile.updated_at),
+                "autoUpdateTime": iso(profile.updated_at, zone),
                 "identifiersAll": identifiers_all,
             }
         )
     created_by = tills.get(customer.created_by, {})
     modified_by = tills.get(customer.updated_by, {})
     first_source = all_profiles[0].source if all_profiles else ""
-    out = {
+    out: dict[str, Any] = {
         "id": customer.id,
         "profiles": rendered_profiles,
         "loyaltyInfo": {
             "loyaltyType": customer.loyalty_type,
             "attributionV2": {
-                "createDate": iso(customer.created_at),
+                "createDate": iso(customer.created_at, zone),
                 "createdBy": {
                     "id": created_by.get("id"),
                     "code": created_by.get("code"),
@@ -177,7 +187,7 @@ def render_customer(
                     "name": modified_by.get("name"),
                     "type": "TILL",
                 },
-                "modifiedDate": iso(customer.updated_at),
+                "modifiedDate": iso(customer.updated_at, zone),
                 "createdFromSource": first_source.lower(),
             },
             "lifetimePurchases": 0.0,
@@ -185,8 +195,16 @@ def render_customer(
         "segments": {},
         "associatedWith": customer.associated_with or created_by.get("code", ""),
         "extendedFields": customer.extended_fields or {},
-        "cardDetails": _card_details(customer, identifiers, org_id),
+        "cardDetails": _card_details(customer, identifiers, org_id, zone),
         "warnings": [],
     }
-    _apply_embeds(session, org_id, customer.id, embeds or [], base_url, out)
+    if with_fraud_details:
+        fraud = fraud_details(session, org, customer, tills)
+        # The document shows fraudDetails right after loyaltyInfo.
+        out = {
+            **{k: v for k, v in out.items() if k in ("id", "profiles", "loyaltyInfo")},
+            "fraudDetails": fraud,
+            **out,
+        }
+    _apply_embeds(session, org, customer.id, embeds or [], base_url, out)
     return out

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from dataclasses import dataclass
 from typing import Any
@@ -15,6 +16,7 @@ from patron.images import repository
 from patron.images.models import CustomerImage
 from patron.kit import clock
 from patron.kit.blobs import BlobStore, delete_when_settled
+from patron.orgs.config import OrgConfig
 
 NAMESPACE = "customerImage"
 NOT_AN_IMAGE = 400
@@ -46,12 +48,12 @@ def sniff_image_type(data: bytes) -> str | None:
     return None
 
 
-def file_block(image: CustomerImage) -> dict[str, Any]:
-    """Render the documented ``file`` object of an image."""
+def file_block(image: CustomerImage, zone: dt.tzinfo) -> dict[str, Any]:
+    """Render the documented ``file`` object of an image; ``lastModified`` in the org's zone."""
     return {
         "acl": "PRIVATE",
         "fileHandle": image.file_handle,
-        "lastModified": image.updated_at.strftime("%Y-%m-%d %H:%M:%S"),
+        "lastModified": clock.local_datetime(image.updated_at, zone),
         "latestVersion": image.version,
         "name": f"{image.org_id}/{image.customer_id}/0",
         "namespace": NAMESPACE,
@@ -88,7 +90,14 @@ def set_image(
     image.updated_by = principal.till_id
     session.flush()
     return {
-        "data": [{"code": 200, "file": file_block(image), "message": UPLOADED, "status": "true"}],
+        "data": [
+            {
+                "code": 200,
+                "file": file_block(image, principal.org.zone),
+                "message": UPLOADED,
+                "status": "true",
+            }
+        ],
         "warnings": [],
         "errors": [],
     }
@@ -105,17 +114,17 @@ def read_image(session: Session, org_id: int, customer_id: int, blobs: BlobStore
 
 
 def image_embed(
-    session: Session, org_id: int, customer_id: int, base_url: str
+    session: Session, org: OrgConfig, customer_id: int, base_url: str
 ) -> list[dict[str, Any]]:
     """Return the ``customerImage`` list of a customer fetched with ``embed=CUSTOMERIMAGE``."""
-    image = repository.get_image(session, org_id, customer_id)
+    image = repository.get_image(session, org.id, customer_id)
     if image is None:
         return []
     url = f"{base_url.rstrip('/')}/v2/customers/{customer_id}/image"
     return [
         {
             "code": 200,
-            "file": file_block(image),
+            "file": file_block(image, org.zone),
             "filePath": url,
             "message": "Success",
             "secureFilePath": url,

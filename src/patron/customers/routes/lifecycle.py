@@ -55,7 +55,10 @@ def update_by_identifier(
     identifier_value: IdentifierValue = None,
     use_async: UseAsync = None,
 ) -> dict[str, Any]:
-    """Update the details of the customer holding a mobile, email or external id."""
+    """Update the details of the customer holding a mobile, email or external id.
+
+    Body profiles apply as in `PUT /v2/customers/{id}`.
+    """
     name = _update_identifier_name(identifier_name)
     customer, where = resolve_identifier(
         session, principal.org, source, account_id, name, identifier_value
@@ -100,7 +103,7 @@ def search(
     offset: Offset = 0,
 ) -> dict[str, Any]:
     """Find customers whose first name, last name or any identifier starts with `q`."""
-    return search_customers(session, principal.org_id, q, Page(limit=limit, offset=offset))
+    return search_customers(session, principal.org, q, Page(limit=limit, offset=offset))
 
 
 @router.put("/{customer_id:int}")
@@ -113,10 +116,12 @@ def update(
     account_id: AccountId = None,
     use_async: UseAsync = None,
 ) -> dict[str, Any]:
-    """Update names, custom and extended fields, channels and loyalty type of one source profile.
+    """Update names, custom and extended fields, channels and loyalty type of the customer.
 
-    Identifiers already on the profile never change here (use changeIdentifier); identifier
-    types the profile lacks are added.
+    Each body profile changes the customer's profile in the source account it names (the
+    query's when it names no source); one the customer lacks is skipped with a warning (91016
+    WECHAT, 91017 WEB_ENGAGE, 8065 other sources). Identifiers already on a profile never
+    change here (use changeIdentifier); identifier types the profile lacks are added.
     """
     where = resolve_source_account(principal.org, source, account_id)
     assert where is not None
@@ -162,16 +167,21 @@ def change_requests(
     sort_by: Annotated[str | None, Query(alias="sortBy")] = None,
     sort_order: Annotated[str | None, Query(alias="sortOrder")] = None,
 ) -> dict[str, Any]:
-    """List the customer's identifier changes, merges and status changes."""
+    """List the customer's mobile, email and external id changes and merges.
+
+    Status changes are in the status log; date-times are in the org's time zone, and
+    `startDate`/`endDate` are days there.
+    """
     customer = get_customer(session, principal.org_id, customer_id)
     flt = ChangeFilter(
         change_type, source, start_date, end_date, start_id, end_id, sort_by, sort_order
     )
     page = Page(limit=limit, offset=offset)
-    rows, total = list_changes(session, principal.org_id, customer.id, flt, page)
+    zone = principal.org.zone
+    rows, total = list_changes(session, principal.org_id, customer.id, flt, page, zone)
     return {
         "pagination": page.as_dict(total),
-        "data": render_changes(session, principal.org_id, rows),
+        "data": render_changes(session, principal.org_id, rows, zone),
         "warnings": [],
         "errors": [],
     }
@@ -184,7 +194,7 @@ def get_status_log(
     """List the customer's status label changes, newest first."""
     customer = get_customer(session, principal.org_id, customer_id)
     return {
-        "data": status_log(session, principal.org_id, customer.id),
+        "data": status_log(session, principal.org_id, customer.id, principal.org.zone),
         "warnings": [],
         "errors": [],
     }

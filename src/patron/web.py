@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Coroutine, Iterator
+from collections.abc import AsyncIterator, Callable, Coroutine, Iterator
 from typing import Annotated, Any
 from urllib.parse import unquote_to_bytes
 
@@ -249,7 +249,9 @@ def _write_session(request: Request) -> Iterator[Session]:
         yield session
 
 
-def _read_session(request: Request) -> Iterator[Session]:
+async def _read_session(request: Request) -> AsyncIterator[Session]:
+    # Opening and ending a read session does no blocking I/O worth a thread hop: the session
+    # connects lazily in the handler's thread, and on PostgreSQL reads run in autocommit mode.
     with unit_of_work(database(request).read_session) as session:
         yield session
 
@@ -284,8 +286,28 @@ COMMON_ERRORS = error_responses(
 )
 
 
+# Marks an input the API document calls mandatory that patron checks itself, so that leaving it
+# out is answered with the documented code (a validation error could not carry it). The OpenAPI
+# document declares such an input required.
+DOCUMENTED_REQUIRED = "x-documented-required"
+REQUIRED: dict[str, Any] = {DOCUMENTED_REQUIRED: True}
+
+
+def _declare_required(parameter: dict[str, Any]) -> None:
+    schema = parameter.get("schema", {})
+    if not schema.pop(DOCUMENTED_REQUIRED, False):
+        return
+    parameter["required"] = True
+    kinds = [k for k in schema.pop("anyOf", []) if k.get("type") != "null"]
+    if len(kinds) == 1:
+        schema.update(kinds[0])
+    elif kinds:
+        schema["anyOf"] = kinds
+
+
 def install_openapi(app: FastAPI) -> None:
-    """Describe validation failures as the 400 envelope patron answers, not FastAPI's 422."""
+    """Describe validation failures as the 400 envelope patron answers, not FastAPI's 422, and
+    declare the inputs the API document calls mandatory as required."""
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is not None:
@@ -299,6 +321,8 @@ def install_openapi(app: FastAPI) -> None:
         for operations in schema.get("paths", {}).values():
             for operation in operations.values():
                 operation.get("responses", {}).pop("422", None)
+                for parameter in operation.get("parameters", []):
+                    _declare_required(parameter)
         app.openapi_schema = schema
         return schema
 

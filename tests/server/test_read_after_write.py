@@ -247,10 +247,14 @@ def test_replays_are_read_back(
     log = ok(reader.get("/v3/webHooks/eventLog", params={"refId": f"100_{customer}"}))["data"]
     event_id = log[0]["eventId"]
 
-    def replay_count() -> int | None:
+    def delivery() -> dict[str, Any]:
         entry = ok(reader.get(f"/v3/webHooks/eventLog/{event_id}"))["data"]
-        counts = [d["replayCount"] for d in entry["deliveries"] if d["webHookId"] == hook_id]
-        return counts[0] if counts else None
+        found = [d for d in entry["deliveries"] if d["webHookId"] == hook_id]
+        return found[0] if found else {}
+
+    def replay_count() -> int | None:
+        count = delivery().get("replayCount")
+        return None if count is None else int(count)
 
     try:
         deadline = time.monotonic() + 15
@@ -273,9 +277,15 @@ def test_replays_are_read_back(
         ok(writer.put(f"/v3/webHooks/{hook_id}", json={"active": True}))
         assert ok(reader.get(f"/v3/webHooks/{hook_id}"))["data"]["active"] is True
         ok(writer.post(f"/v3/webHooks/{hook_id}/replayMissed"))
+        # Once the delivery has settled, a window holding the event must re-arm it.
+        created_at = log[0]["createdAt"]
+        deadline = time.monotonic() + 15
+        while delivery()["status"] == "PENDING":
+            assert time.monotonic() < deadline, "the replayed delivery never settled"
+            time.sleep(0.05)
         before = replay_count()
-        window = ok(writer.post(f"/v3/webHooks/{hook_id}/replay", json={"from": 0}))
-        if window["data"]["replayed"]:
-            assert (replay_count() or 0) > (before or 0)
+        window = {"from": created_at, "to": created_at + 1}
+        assert ok(writer.post(f"/v3/webHooks/{hook_id}/replay", json=window))["data"]["replayed"]
+        assert replay_count() == (before or 0) + 1
     finally:
         ok(writer.delete(f"/v3/webHooks/{hook_id}"))

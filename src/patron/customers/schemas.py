@@ -81,6 +81,9 @@ class UpdateCustomerIn(Wire):
 class RegisterCustomerIn(UpdateCustomerIn):
     """Body of ``POST /v2/customers``."""
 
+    # Mandatory in the document; the service answers a missing one with 1015.
+    model_config = ConfigDict(json_schema_extra={"required": ["profiles"]})
+
     associated_with: str | None = Field(default=None, alias="associatedWith")
     create_date: str | None = Field(default=None, alias="createDate")
 
@@ -94,6 +97,9 @@ class IdentifierChangeIn(Wire):
 
 class StatusChangeIn(Wire):
     """Body of ``PUT /v2/customers/lookup/status``."""
+
+    # Mandatory in the document; the service answers a missing one with 400.
+    model_config = ConfigDict(json_schema_extra={"required": ["reason", "label"]})
 
     reason: str | None = None
     label: str | None = None

@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 from fastapi import Query
 
-from patron.web import error_responses
+from patron.web import REQUIRED, error_responses
 
 ERRORS = error_responses(
     {
@@ -18,11 +18,15 @@ ERRORS = error_responses(
 )
 
 Source = Annotated[str | None, Query(description="Source, or ALL for every source")]
+# Mandatory in the API document; a missing one is answered 8012 / 8013 by the services.
+RequiredSource = Annotated[
+    str | None, Query(description="Source, or ALL for every source", json_schema_extra=REQUIRED)
+]
 AccountId = Annotated[
     str | None, Query(alias="accountId", description="Account of a multi-account source")
 ]
-IdentifierName = Annotated[str | None, Query(alias="identifierName")]
-IdentifierValue = Annotated[str | None, Query(alias="identifierValue")]
+IdentifierName = Annotated[str | None, Query(alias="identifierName", json_schema_extra=REQUIRED)]
+IdentifierValue = Annotated[str | None, Query(alias="identifierValue", json_schema_extra=REQUIRED)]
 Embed = Annotated[
     str | None,
     Query(description="subscriptions, CUSTOMERIMAGE (comma-separated); loyalty embeds warn 91001"),

@@ -16,6 +16,7 @@ from patron.customers.routes.common import (
     Embed,
     IdentifierName,
     IdentifierValue,
+    RequiredSource,
     Source,
     created,
 )
@@ -69,7 +70,7 @@ def register(
 def lookup(
     principal: CurrentPrincipal,
     session: ReadSession,
-    source: Source = None,
+    source: RequiredSource = None,
     account_id: AccountId = None,
     identifier_name: IdentifierName = None,
     identifier_value: IdentifierValue = None,
@@ -86,7 +87,7 @@ def customer_details(
     request: Request,
     principal: CurrentPrincipal,
     session: ReadSession,
-    source: Source = None,
+    source: RequiredSource = None,
     account_id: AccountId = None,
     identifier_name: IdentifierName = None,
     identifier_value: IdentifierValue = None,

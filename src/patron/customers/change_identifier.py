@@ -205,9 +205,7 @@ def _apply(
         remove_identifier(session, ident)
         held.remove(ident)
         changes.append(
-            FieldChange(
-                draft.type, draft.value, None, IDENTIFIER_FIELD, profile.source, profile.account_id
-            )
+            FieldChange.of_profile(profile, draft.type, draft.value, None, IDENTIFIER_FIELD)
         )
         filed.removed(draft.type, draft.value)
     for draft in adds:
@@ -216,9 +214,7 @@ def _apply(
         if survivor is None:
             claim(session, customer, claims_of(ident))
         changes.append(
-            FieldChange(
-                draft.type, None, draft.value, IDENTIFIER_FIELD, profile.source, profile.account_id
-            )
+            FieldChange.of_profile(profile, draft.type, None, draft.value, IDENTIFIER_FIELD)
         )
         filed.added(draft.type, draft.value)
     _keep_required(

@@ -143,6 +143,13 @@ class FieldChange:
     source: str | None = None
     account_id: str | None = None
 
+    @classmethod
+    def of_profile(
+        cls, profile: Profile, field_name: str, previous: Any, current: Any, field_type: str
+    ) -> FieldChange:
+        """A change of a field that belongs to ``profile`` (it names the profile's source)."""
+        return cls(field_name, previous, current, field_type, profile.source, profile.account_id)
+
     def as_dict(self) -> dict[str, Any]:
         """Render the documented entry; a profile's field also names its ``source``/``accountId``."""
         out: dict[str, Any] = {

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 import phonenumbers
 from email_validator import EmailNotValidError, validate_email
@@ -71,6 +72,20 @@ def _international_digits(text: str, digits: str) -> str:
     return digits[2:] if text.startswith("00") else digits
 
 
+def _readings(value: str, default_region: str | None) -> Iterator[str]:
+    text = value.strip()
+    digits = "".join(ch for ch in text if ch.isdigit())
+    if not digits:
+        return
+    attempts: list[tuple[str, str | None]] = [("+" + _international_digits(text, digits), None)]
+    if default_region and not _is_international(text):
+        attempts.insert(0, (digits, default_region))
+    for number_text, region in attempts:
+        reading = _valid_number(number_text, region)
+        if reading is not None:
+            yield reading
+
+
 def mobile_readings(value: str, default_region: str | None) -> list[str]:
     """Return the valid readings of a typed mobile as E.164 digits, the one it is stored as first.
 
@@ -78,26 +93,13 @@ def mobile_readings(value: str, default_region: str | None) -> list[str]:
     number of ``default_region`` first, and as international when it is not valid there; the
     other reading, when also valid, follows (lookups try it too).
     """
-    text = value.strip()
-    digits = "".join(ch for ch in text if ch.isdigit())
-    if not digits:
-        return []
-    international = "+" + _international_digits(text, digits)
-    attempts: list[tuple[str, str | None]] = [(international, None)]
-    if default_region and not _is_international(text):
-        attempts.insert(0, (digits, default_region))
-    readings: list[str] = []
-    for number_text, region in attempts:
-        reading = _valid_number(number_text, region)
-        if reading is not None and reading not in readings:
-            readings.append(reading)
-    return readings
+    return list(dict.fromkeys(_readings(value, default_region)))
 
 
 def normalize_mobile(value: str, default_region: str | None) -> str | None:
     """Return the mobile as E.164 digits without '+', or None when it is not a valid number."""
-    readings = mobile_readings(value, default_region)
-    return readings[0] if readings else None
+    # The first valid reading is the stored one: the other need not be parsed.
+    return next(_readings(value, default_region), None)
 
 
 def normalize_email(value: str) -> str | None:

@@ -105,13 +105,8 @@ def _names(profile: Profile, item: ProfileIn, changes: list[FieldChange]) -> Non
         value = value.strip()
         if getattr(profile, attr) != value:
             changes.append(
-                FieldChange(
-                    label,
-                    getattr(profile, attr),
-                    value,
-                    STANDARD_FIELD,
-                    profile.source,
-                    profile.account_id,
+                FieldChange.of_profile(
+                    profile, label, getattr(profile, attr), value, STANDARD_FIELD
                 )
             )
             setattr(profile, attr, value)
@@ -124,9 +119,7 @@ def _custom_fields(principal: Principal, profile: Profile, item: ProfileIn, out:
     for name, value in clean_custom_fields(principal.org, item.fields, out.warnings).items():
         if merged.get(name) != value:
             out.changes.append(
-                FieldChange(
-                    name, merged.get(name), value, CUSTOM_FIELD, profile.source, profile.account_id
-                )
+                FieldChange.of_profile(profile, name, merged.get(name), value, CUSTOM_FIELD)
             )
             merged[name] = value
     profile.fields = merged
@@ -154,13 +147,8 @@ def _channels(
         if current is None:
             existing.append(add_channel(session, profile, draft))
             out.changes.append(
-                FieldChange(
-                    f"commChannel.{draft.type}",
-                    None,
-                    draft.value,
-                    CHANNEL_FIELD,
-                    profile.source,
-                    profile.account_id,
+                FieldChange.of_profile(
+                    profile, f"commChannel.{draft.type}", None, draft.value, CHANNEL_FIELD
                 )
             )
             continue
@@ -171,13 +159,8 @@ def _channels(
         current.attributes = {**(current.attributes or {}), **draft.attributes}
         if before != (current.is_primary, current.is_verified, current.meta, current.attributes):
             out.changes.append(
-                FieldChange(
-                    f"commChannel.{draft.type}",
-                    draft.value,
-                    draft.value,
-                    CHANNEL_FIELD,
-                    profile.source,
-                    profile.account_id,
+                FieldChange.of_profile(
+                    profile, f"commChannel.{draft.type}", draft.value, draft.value, CHANNEL_FIELD
                 )
             )
 
@@ -241,9 +224,7 @@ def _identifiers(
         held.append(ident)
         filed.added(draft.type, draft.value)
         out.changes.append(
-            FieldChange(
-                draft.type, None, draft.value, IDENTIFIER_FIELD, profile.source, profile.account_id
-            )
+            FieldChange.of_profile(profile, draft.type, None, draft.value, IDENTIFIER_FIELD)
         )
     # The additions to one profile are one change request.
     record_identifier_changes(

@@ -144,6 +144,14 @@ class OrgCredentials:
         ).decode()
         return {"Authorization": f"Basic {token}"}
 
+    @property
+    def approver_basic(self) -> dict[str, str]:
+        """Basic authentication headers of the org's second till (``approver.<orgId>``)."""
+        token = base64.b64encode(
+            f"approver.{self.org_id}:{md5_hex(self.till_password)}".encode()
+        ).decode()
+        return {"Authorization": f"Basic {token}"}
+
 
 def org_spec(org_id: int, **overrides: Any) -> dict[str, Any]:
     """Return an org file like the demo org's, with codes unique to ``org_id``."""
@@ -153,7 +161,11 @@ def org_spec(org_id: int, **overrides: Any) -> dict[str, Any]:
             "code": f"store.{org_id}",
             "name": f"Store {org_id}",
             "externalId": f"EXT{org_id}",
-            "tills": [{"code": f"till.{org_id}", "name": f"Till {org_id}", "password": "pw"}],
+            "tills": [
+                {"code": f"till.{org_id}", "name": f"Till {org_id}", "password": "pw"},
+                # A second till, to decide requests the first one made (9051).
+                {"code": f"approver.{org_id}", "name": f"Approver {org_id}", "password": "pw"},
+            ],
         }
     ]
     spec["apiClients"] = [{"key": f"key-{org_id}", "secret": "secret", "till": f"till.{org_id}"}]
@@ -178,12 +190,15 @@ def org(db: Database) -> OrgCredentials:
 class Api:
     """The API client of one org's till."""
 
-    def __init__(self, client: TestClient, org: OrgCredentials) -> None:
+    def __init__(
+        self, client: TestClient, org: OrgCredentials, auth: dict[str, str] | None = None
+    ) -> None:
         self.client = client
         self.org = org
+        self.auth = auth if auth is not None else org.basic
 
     def request(self, method: str, path: str, **kwargs: Any) -> Any:
-        headers = {**self.org.basic, **kwargs.pop("headers", {})}
+        headers = {**self.auth, **kwargs.pop("headers", {})}
         return self.client.request(method, path, headers=headers, **kwargs)
 
     def get(self, path: str, **kwargs: Any) -> Any:

@@ -21,6 +21,7 @@ from patron.db import Database, open_database
 from patron.images.routes import router as images_router
 from patron.images.upload import ENVELOPE_BYTES as UPLOAD_ENVELOPE
 from patron.kit.blobs import FileSystemBlobStore
+from patron.loyalty.routes import router as loyalty_router
 from patron.orgs.routes import router as orgs_router
 from patron.subscriptions.routes import router as subscriptions_router
 from patron.web import (
@@ -43,6 +44,7 @@ ROUTERS = (
     subscriptions_router,
     images_router,
     webhooks_router,
+    loyalty_router,
 )
 
 

@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 import structlog
@@ -87,6 +88,30 @@ class UTCDateTime(TypeDecorator[dt.datetime]):
         if value.tzinfo is None:
             return value.replace(tzinfo=dt.UTC)
         return value.astimezone(dt.UTC)
+
+
+class Milli(TypeDecorator[Decimal]):
+    """An exact decimal with three places (points, amounts), stored as an integer of thousandths.
+
+    Both backends hold it exactly and compare it in SQL, so ``CHECK`` constraints and sums are
+    exact; values with more places are refused rather than rounded silently.
+    """
+
+    impl = BigInteger
+    cache_ok = True
+
+    def process_bind_param(self, value: Decimal | int | None, dialect: Dialect) -> int | None:
+        if value is None:
+            return None
+        scaled = Decimal(value) * 1000
+        if scaled != scaled.to_integral_value():
+            raise ValueError(f"{value} has more than three decimal places")
+        return int(scaled)
+
+    def process_result_value(self, value: int | None, dialect: Dialect) -> Decimal | None:
+        if value is None:
+            return None
+        return Decimal(value) / 1000
 
 
 INT32_MAX = 2**31 - 1

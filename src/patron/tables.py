@@ -7,6 +7,7 @@ from patron.customers import models as customers_models
 from patron.db import Base
 from patron.events import models as events_models
 from patron.images import models as images_models
+from patron.loyalty import models as loyalty_models
 from patron.orgs import models as orgs_models
 from patron.subscriptions import models as subscriptions_models
 from patron.webhooks import models as webhooks_models
@@ -19,5 +20,6 @@ DOMAIN_MODELS = (
     webhooks_models,
     subscriptions_models,
     images_models,
+    loyalty_models,
 )
 metadata = Base.metadata

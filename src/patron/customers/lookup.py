@@ -92,3 +92,13 @@ def resolve_identifier(
                 f"No customer found in the given source ({where.source}) with the given identifier",
             )
     return follow_merges(session, org.id, customer), where
+
+
+def customer_names(session: Session, customer_ids: set[int]) -> dict[int, tuple[str, str]]:
+    """Return each customer's first and last name (from its first profile), by id."""
+    names: dict[int, tuple[str, str]] = {}
+    for customer_id in sorted(customer_ids):
+        profiles = repository.list_profiles(session, customer_id)
+        first = profiles[0] if profiles else None
+        names[customer_id] = (first.first_name, first.last_name) if first else ("", "")
+    return names

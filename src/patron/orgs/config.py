@@ -14,6 +14,7 @@ from patron.orgs.catalog import (
     Source,
     default_required_identifiers,
 )
+from patron.orgs.programs import Program
 
 
 @dataclass(frozen=True)
@@ -66,6 +67,21 @@ class OrgConfig:
     status_labels: tuple[StatusLabelDef, ...] = ()
     # The org file's requiredIdentifiers, by source; sources it leaves out use the defaults.
     required_overrides: Mapping[Source, tuple[str, ...]] = field(default_factory=dict)
+    programs: tuple[Program, ...] = ()
+
+    @property
+    def default_program(self) -> Program | None:
+        """Return the program activities without a ``programId`` belong to."""
+        for program in self.programs:
+            if program.default:
+                return program
+        return self.programs[0] if self.programs else None
+
+    def program(self, program_id: int | None) -> Program | None:
+        """Return the program ``program_id`` (None: the default program), or None."""
+        if program_id is None:
+            return self.default_program
+        return next((p for p in self.programs if p.program_id == program_id), None)
 
     @property
     def zone(self) -> dt.tzinfo:

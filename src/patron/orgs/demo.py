@@ -15,6 +15,54 @@ DEMO_TILL_CODE = "demo.till"
 DEMO_TILL_PASSWORD = "demo123"  # noqa: S105 - published demo credential
 DEMO_CLIENT_KEY = "demo-key"
 DEMO_CLIENT_SECRET = "demo-secret"  # noqa: S105 - published demo credential
+# A second till, so that requests made by one till can be decided by another (9051).
+DEMO_APPROVER_CODE = "demo.approver"
+DEMO_APPROVER_PASSWORD = "demo123"  # noqa: S105 - published demo credential
+DEMO_PROGRAM_ID = 1
+
+DEMO_PROGRAM: dict[str, Any] = {
+    "programId": DEMO_PROGRAM_ID,
+    "name": "DemoLoyalty",
+    "description": "The demo org's loyalty program",
+    "default": True,
+    "pointsToCurrencyRatio": "0.25",
+    "tiers": [
+        {"serialNumber": 1, "name": "BRONZE", "description": "BRONZE", "validityDays": 365},
+        {
+            "serialNumber": 2,
+            "name": "SILVER",
+            "description": "SILVER",
+            "criterion": "LIFETIME_PURCHASES",
+            "threshold": "10000",
+            "validityDays": 365,
+        },
+        {
+            "serialNumber": 3,
+            "name": "GOLD",
+            "description": "GOLD",
+            "criterion": "LIFETIME_PURCHASES",
+            "threshold": "50000",
+            "validityDays": 365,
+        },
+    ],
+    "earning": {
+        "registration": {"kind": "FIXED", "points": "100"},
+        "transaction": {
+            "kind": "PRORATED",
+            "percent": "1",
+            "byTier": {
+                "2": {"kind": "PRORATED", "percent": "1.5"},
+                "3": {"kind": "PRORATED", "percent": "2"},
+            },
+        },
+        "rounding": "HALF_UP",
+        "delayedAccrualDays": 0,
+    },
+    "expiry": {"kind": "DAYS", "value": 365},
+    "redemption": {"minimum": "50", "multiplesOf": "1"},
+    "allowTransfer": True,
+    "autoApproveGoodwill": False,
+}
 
 DEMO_ORG: dict[str, Any] = {
     "orgId": DEMO_ORG_ID,
@@ -42,7 +90,12 @@ DEMO_ORG: dict[str, Any] = {
             "name": "Demo Store",
             "externalId": "DEMO01",
             "tills": [
-                {"code": DEMO_TILL_CODE, "name": DEMO_TILL_CODE, "password": DEMO_TILL_PASSWORD}
+                {"code": DEMO_TILL_CODE, "name": DEMO_TILL_CODE, "password": DEMO_TILL_PASSWORD},
+                {
+                    "code": DEMO_APPROVER_CODE,
+                    "name": DEMO_APPROVER_CODE,
+                    "password": DEMO_APPROVER_PASSWORD,
+                },
             ],
         }
     ],
@@ -67,6 +120,7 @@ DEMO_ORG: dict[str, Any] = {
         {"label": "Internal", "status": "INTERNAL"},
         {"label": "Pending Deletion", "status": "PENDING_DELETION"},
     ],
+    "loyaltyPrograms": [DEMO_PROGRAM],
 }
 
 
@@ -77,7 +131,11 @@ def demo_org_file() -> OrgFile:
 
 def ensure_demo_org(session: Session) -> bool:
     """Create the demo org when the database has no org at all; tell whether it did."""
-    if repository.has_any_org(session):
-        return False
-    apply_org_file(session, demo_org_file())
-    return True
+    if not repository.has_any_org(session):
+        apply_org_file(session, demo_org_file())
+        return True
+    demo = repository.get_org(session, DEMO_ORG_ID)
+    if demo is not None and demo.name == DEMO_ORG["name"] and not demo.loyalty_programs:
+        # A demo org made by a release without loyalty gains its program and approver till.
+        apply_org_file(session, demo_org_file())
+    return False

@@ -22,6 +22,8 @@ class Org(Base):
     default_region: Mapped[str | None] = mapped_column(String(2), nullable=True)
     timezone: Mapped[str] = mapped_column(String(64), default="UTC")
     allow_private_webhooks: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The org file's loyaltyPrograms, as validated (see ``patron.orgs.programs``).
+    loyalty_programs: Mapped[list[dict[str, Any]]] = mapped_column(JsonDoc, default=list)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
 

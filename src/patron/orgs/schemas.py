@@ -14,6 +14,7 @@ from patron.orgs.catalog import (
     FieldType,
     Source,
 )
+from patron.orgs.programs import Program
 
 _IDENTIFIER_BY_LOWER = {t.lower(): t for t in IDENTIFIER_TYPES}
 
@@ -121,6 +122,17 @@ class OrgFile(_Model):
     extended_fields: list[ExtendedFieldSpec] = Field(default_factory=list, alias="extendedFields")
     custom_fields: list[CustomFieldSpec | str] = Field(default_factory=list, alias="customFields")
     status_labels: list[StatusLabelSpec] = Field(default_factory=list, alias="statusLabels")
+    loyalty_programs: list[Program] = Field(default_factory=list, alias="loyaltyPrograms")
+
+    @field_validator("loyalty_programs")
+    @classmethod
+    def _one_default_program(cls, value: list[Program]) -> list[Program]:
+        ids = [p.program_id for p in value]
+        if len(ids) != len(set(ids)):
+            raise ValueError("loyaltyPrograms: programId must be unique")
+        if sum(p.default for p in value) > 1:
+            raise ValueError("loyaltyPrograms: at most one program is the default")
+        return value
 
     @field_validator("primary_identifier")
     @classmethod

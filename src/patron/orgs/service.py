@@ -21,6 +21,7 @@ from patron.orgs.models import (
     Store,
     Till,
 )
+from patron.orgs.programs import Program
 from patron.orgs.schemas import CustomFieldSpec, OrgFile
 
 
@@ -69,6 +70,7 @@ def load_org_config(session: Session, org_id: int) -> OrgConfig | None:
         },
         status_labels=labels,
         required_overrides=required,
+        programs=tuple(Program.model_validate(p) for p in org.loyalty_programs or []),
     )
 
 
@@ -96,6 +98,7 @@ def apply_org_file(session: Session, spec: OrgFile) -> Org:
     org.default_region = spec.default_region.upper() if spec.default_region else None
     org.timezone = spec.timezone
     org.allow_private_webhooks = spec.allow_private_webhooks
+    org.loyalty_programs = [p.model_dump(mode="json", by_alias=True) for p in spec.loyalty_programs]
     org.updated_at = now
     session.flush()
     _apply_sources(session, spec)
@@ -283,6 +286,7 @@ def describe_org(session: Session, org_id: int) -> dict[str, Any] | None:
             {"label": s.label, "status": s.status.value, "default": s.is_default}
             for s in config.status_labels
         ],
+        "loyaltyPrograms": [p.model_dump(mode="json", by_alias=True) for p in config.programs],
     }
 
 

@@ -1,0 +1,9 @@
+"""HTTP endpoints of loyalty expiry."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from patron.web import Route
+
+router = APIRouter(tags=["loyalty"], route_class=Route)

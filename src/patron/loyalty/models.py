@@ -1,0 +1,243 @@
+"""Tables of the loyalty domain: accounts, the points journal and its lots, and their causes.
+
+Points and amounts are exact decimals (``Milli``). The journal (``loyalty_entries``) is
+append-only; an account's balances are a cache of it kept in the same unit of work, and the
+database refuses a negative balance or lot whatever the code path.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column
+
+from patron.db import Base, BigId, JsonDoc, Milli, UTCDateTime
+
+ZERO = Decimal(0)
+
+
+class Account(Base):
+    """A customer's membership of one program: tier and balances (a cache of the journal)."""
+
+    __tablename__ = "loyalty_accounts"
+    __table_args__ = (
+        UniqueConstraint("org_id", "customer_id", "program_id"),
+        CheckConstraint("points >= 0", name="points_not_negative"),
+        CheckConstraint("delayed >= 0", name="delayed_not_negative"),
+        CheckConstraint("tier_number >= 1", name="tier_number_positive"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    org_id: Mapped[int] = mapped_column(Integer)
+    customer_id: Mapped[int] = mapped_column(
+        ForeignKey("customers.id", ondelete="CASCADE"), index=True
+    )
+    program_id: Mapped[int] = mapped_column(Integer)
+    tier_number: Mapped[int] = mapped_column(Integer, default=1)
+    tier_since: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    tier_expires_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    # Redeemable points, and awarded points not redeemable yet (delayed accrual).
+    points: Mapped[Decimal] = mapped_column(Milli, default=ZERO)
+    delayed: Mapped[Decimal] = mapped_column(Milli, default=ZERO)
+    lifetime: Mapped[Decimal] = mapped_column(Milli, default=ZERO)
+    redeemed: Mapped[Decimal] = mapped_column(Milli, default=ZERO)
+    expired: Mapped[Decimal] = mapped_column(Milli, default=ZERO)
+    returned: Mapped[Decimal] = mapped_column(Milli, default=ZERO)
+    delayed_returned: Mapped[Decimal] = mapped_column(Milli, default=ZERO)
+    adjusted: Mapped[Decimal] = mapped_column(Milli, default=ZERO)
+    transferred_out: Mapped[Decimal] = mapped_column(Milli, default=ZERO)
+    purchases: Mapped[Decimal] = mapped_column(Milli, default=ZERO)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+
+class Entry(Base):
+    """One signed movement of an account's points, with its cause; never updated or deleted.
+
+    ``points`` changes the redeemable balance, ``delayed`` the not-yet-redeemable one. ``key``
+    is the natural key of the cause where it has one, so a retried request cannot credit twice.
+    """
+
+    __tablename__ = "loyalty_entries"
+    __table_args__ = (
+        UniqueConstraint("org_id", "key"),
+        Index("ix_loyalty_entries_account_id_id", "account_id", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    org_id: Mapped[int] = mapped_column(Integer)
+    account_id: Mapped[int] = mapped_column(ForeignKey("loyalty_accounts.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(24))
+    points: Mapped[Decimal] = mapped_column(Milli, default=ZERO)
+    delayed: Mapped[Decimal] = mapped_column(Milli, default=ZERO)
+    # Before rounding, for awards (``rawAwardedPoints``).
+    raw_points: Mapped[Decimal | None] = mapped_column(Milli, nullable=True)
+    cause_type: Mapped[str] = mapped_column(String(16))
+    cause_id: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    key: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    till_id: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    notes: Mapped[str] = mapped_column(String(500), default="")
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+
+
+class Lot(Base):
+    """Points opened by one credit, with their expiry; debits consume lots first-expiring-first."""
+
+    __tablename__ = "loyalty_lots"
+    __table_args__ = (
+        CheckConstraint("remaining >= 0", name="remaining_not_negative"),
+        CheckConstraint("remaining <= points", name="remaining_within_points"),
+        Index("ix_loyalty_lots_account_id_expires_at", "account_id", "expires_at"),
+        Index("ix_loyalty_lots_expires_at", "expires_at"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    org_id: Mapped[int] = mapped_column(Integer)
+    account_id: Mapped[int] = mapped_column(ForeignKey("loyalty_accounts.id", ondelete="CASCADE"))
+    entry_id: Mapped[int] = mapped_column(ForeignKey("loyalty_entries.id"))
+    points: Mapped[Decimal] = mapped_column(Milli)
+    remaining: Mapped[Decimal] = mapped_column(Milli)
+    # None: never expires.
+    expires_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    # Set while the lot's points are delayed (promised): redeemable from this moment.
+    available_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    is_delayed: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+
+
+class LotMove(Base):
+    """How much of a lot one entry took (negative) or gave back (positive)."""
+
+    __tablename__ = "loyalty_lot_moves"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    entry_id: Mapped[int] = mapped_column(ForeignKey("loyalty_entries.id"), index=True)
+    lot_id: Mapped[int] = mapped_column(ForeignKey("loyalty_lots.id"), index=True)
+    points: Mapped[Decimal] = mapped_column(Milli)
+
+
+class Bill(Base):
+    """A transaction: a purchase, a return or a not-interested bill.
+
+    ``purchase_key`` is the bill number of a purchase (None for returns), unique per org, so a
+    bill number is added once while its returns refer to it.
+    """
+
+    __tablename__ = "loyalty_bills"
+    __table_args__ = (
+        UniqueConstraint("org_id", "purchase_key"),
+        Index("ix_loyalty_bills_org_id_bill_number", "org_id", "bill_number"),
+        CheckConstraint("amount_returned <= amount", name="return_within_amount"),
+        CheckConstraint("points_returned <= points", name="points_returned_within_points"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    org_id: Mapped[int] = mapped_column(Integer)
+    customer_id: Mapped[int] = mapped_column(
+        ForeignKey("customers.id", ondelete="CASCADE"), index=True
+    )
+    program_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    type: Mapped[str] = mapped_column(String(24))
+    bill_number: Mapped[str] = mapped_column(String(100))
+    purchase_key: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("loyalty_bills.id"), nullable=True)
+    return_type: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    amount: Mapped[Decimal] = mapped_column(Milli)
+    # For purchases: what returns have taken back so far (amount and points).
+    amount_returned: Mapped[Decimal] = mapped_column(Milli, default=ZERO)
+    points: Mapped[Decimal] = mapped_column(Milli, default=ZERO)
+    points_returned: Mapped[Decimal] = mapped_column(Milli, default=ZERO)
+    billing_date: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    till_id: Mapped[int] = mapped_column(BigInteger)
+    source: Mapped[str] = mapped_column(String(16), default="INSTORE")
+    # The rest of the body as given: line items, payment modes, fields, statuses, note.
+    details: Mapped[dict[str, Any]] = mapped_column(JsonDoc, default=dict)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+
+
+class Redemption(Base):
+    """Points a customer redeemed; reversals give part or all of them back."""
+
+    __tablename__ = "loyalty_redemptions"
+    __table_args__ = (
+        CheckConstraint("reversed <= points", name="reversed_within_points"),
+        UniqueConstraint("org_id", "external_reference"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    org_id: Mapped[int] = mapped_column(Integer)
+    customer_id: Mapped[int] = mapped_column(
+        ForeignKey("customers.id", ondelete="CASCADE"), index=True
+    )
+    account_id: Mapped[int] = mapped_column(ForeignKey("loyalty_accounts.id", ondelete="CASCADE"))
+    program_id: Mapped[int] = mapped_column(Integer)
+    points: Mapped[Decimal] = mapped_column(Milli)
+    reversed: Mapped[Decimal] = mapped_column(Milli, default=ZERO)
+    bill_number: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    external_reference: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    entry_id: Mapped[int] = mapped_column(ForeignKey("loyalty_entries.id"))
+    till_id: Mapped[int] = mapped_column(BigInteger)
+    source: Mapped[str] = mapped_column(String(16), default="INSTORE")
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+
+
+class Transfer(Base):
+    """Points moved from one customer to another in one program."""
+
+    __tablename__ = "loyalty_transfers"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    org_id: Mapped[int] = mapped_column(Integer)
+    program_id: Mapped[int] = mapped_column(Integer)
+    from_customer_id: Mapped[int] = mapped_column(
+        ForeignKey("customers.id", ondelete="CASCADE"), index=True
+    )
+    to_customer_id: Mapped[int] = mapped_column(
+        ForeignKey("customers.id", ondelete="CASCADE"), index=True
+    )
+    points: Mapped[Decimal] = mapped_column(Milli)
+    notes: Mapped[str] = mapped_column(String(500), default="")
+    till_id: Mapped[int] = mapped_column(BigInteger)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+
+
+class Request(Base):
+    """A goodwill (points) or retro (transaction update) request and its decision."""
+
+    __tablename__ = "loyalty_requests"
+    __table_args__ = (Index("ix_loyalty_requests_customer_id_type", "customer_id", "type"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    org_id: Mapped[int] = mapped_column(Integer)
+    customer_id: Mapped[int] = mapped_column(
+        ForeignKey("customers.id", ondelete="CASCADE"), index=True
+    )
+    program_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    type: Mapped[str] = mapped_column(String(24))  # GOODWILL | TRANSACTION_UPDATE
+    base_type: Mapped[str] = mapped_column(String(16))  # POINTS | RETRO
+    status: Mapped[str] = mapped_column(String(16))  # PENDING | APPROVED | REJECTED
+    points: Mapped[Decimal | None] = mapped_column(Milli, nullable=True)
+    approved_value: Mapped[Decimal | None] = mapped_column(Milli, nullable=True)
+    bill_id: Mapped[int | None] = mapped_column(ForeignKey("loyalty_bills.id"), nullable=True)
+    reason: Mapped[str] = mapped_column(String(500), default="")
+    comments: Mapped[str] = mapped_column(String(500), default="")
+    updated_comments: Mapped[str | None] = mapped_column(String(1000), nullable=True)
+    is_auto_approved: Mapped[bool] = mapped_column(Boolean, default=False)
+    is_one_step: Mapped[bool] = mapped_column(Boolean, default=False)
+    added_by: Mapped[int] = mapped_column(BigInteger)
+    updated_by: Mapped[int] = mapped_column(BigInteger)
+    added_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())

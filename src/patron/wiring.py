@@ -10,6 +10,8 @@ from patron.config import Settings
 from patron.customers import hooks
 from patron.images.service import delete_image, image_embed, move_image
 from patron.kit.blobs import BlobStore, FileSystemBlobStore
+from patron.loyalty import views as loyalty_views
+from patron.loyalty.enrolment import join_loyalty, move_memberships, scrub_memberships
 from patron.orgs.config import OrgConfig
 from patron.subscriptions.service import delete_subscriptions, move_subscriptions, subscription_info
 
@@ -24,20 +26,53 @@ def _scrub_subscriptions(session: Session, org_id: int, customer_id: int, _: Blo
 
 
 def _embed_subscriptions(
-    session: Session, org: OrgConfig, customer_id: int, _: str
+    session: Session, org: OrgConfig, customer_id: int, _: str, __: bool
 ) -> dict[str, Any]:
     return {"subscriptionInfo": subscription_info(session, org.id, customer_id)}
 
 
 def _embed_image(
-    session: Session, org: OrgConfig, customer_id: int, base_url: str
+    session: Session, org: OrgConfig, customer_id: int, base_url: str, _: bool
 ) -> dict[str, Any]:
     return {"customerImage": image_embed(session, org, customer_id, base_url)}
 
 
+def _embed_points(
+    session: Session, org: OrgConfig, customer_id: int, _: str, __: bool
+) -> dict[str, Any]:
+    return {"pointsSummary": loyalty_views.points_summary(session, org, customer_id)}
+
+
+def _embed_programs(
+    session: Session, org: OrgConfig, customer_id: int, _: str, detailed: bool
+) -> dict[str, Any]:
+    details = loyalty_views.program_details(session, org, customer_id, detailed=detailed)
+    return {"loyaltyProgramDetails": details}
+
+
+def _embed_promotional(
+    session: Session, org: OrgConfig, customer_id: int, _: str, __: bool
+) -> dict[str, Any]:
+    return {"promotionalPoints": loyalty_views.promotional_points()}
+
+
+def _loyalty_info(session: Session, org: OrgConfig, customer_id: int) -> dict[str, Any]:
+    return {"lifetimePurchases": loyalty_views.lifetime_purchases(session, org, customer_id)}
+
+
 def install_hooks() -> None:
-    """Register every domain's merge, scrub and embed hooks (idempotent)."""
-    hooks.merge_hooks[:] = [move_subscriptions, move_image]
-    hooks.scrub_hooks[:] = [_scrub_subscriptions, delete_image]
+    """Register every domain's merge, scrub, embed, join and loyalty-info hooks (idempotent)."""
+    hooks.merge_hooks[:] = [move_subscriptions, move_image, move_memberships]
+    hooks.scrub_hooks[:] = [_scrub_subscriptions, delete_image, scrub_memberships]
+    hooks.join_hooks[:] = [join_loyalty]
+    hooks.loyalty_info_hooks[:] = [_loyalty_info]
     hooks.embed_hooks.clear()
-    hooks.embed_hooks.update({"subscriptions": _embed_subscriptions, "customerimage": _embed_image})
+    hooks.embed_hooks.update(
+        {
+            "subscriptions": _embed_subscriptions,
+            "customerimage": _embed_image,
+            "points": _embed_points,
+            "mlp": _embed_programs,
+            "promotionalpoints": _embed_promotional,
+        }
+    )

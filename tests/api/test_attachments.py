@@ -6,7 +6,7 @@ from typing import Any
 
 from patron.customers.tasks import run_pii_deletions
 from patron.db import Database
-from tests.api.helpers import codes, register, warning_codes
+from tests.api.helpers import codes, register
 from tests.conftest import Api
 from tests.factories import profile, registration, unique_mobile
 
@@ -64,11 +64,8 @@ def test_embeds(api: Api) -> None:
     assert "customerImage" not in details
 
 
-def test_loyalty_embeds_warn_and_unknown_embeds_fail(api: Api) -> None:
+def test_unknown_embeds_fail(api: Api) -> None:
     customer_id = register(api, registration(profile()))
-    response = api.get(f"/v2/customers/{customer_id}?embed=points")
-    assert response.status_code == 200
-    assert warning_codes(response) == [91001]
     assert codes(api.get(f"/v2/customers/{customer_id}?embed=horoscope")) == [400]
 
 

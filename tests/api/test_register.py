@@ -23,8 +23,10 @@ def test_seed_sample_registers_with_basic_auth(api: Api) -> None:
     assert response.status_code == 200
     body = response.json()
     assert body["createdId"] > 0
-    assert body["sideEffects"] == []
-    assert warning_codes(response) == [8058]  # the sample's 11-digit channel mobile
+    # The sample enrols in program 1016 with 75 points: the demo org's default program takes
+    # them (1101), its tier 234 and past expiry dates are replaced by the program's (8923, 1010).
+    assert body["sideEffects"] == [{"awardedPoints": 75.0, "type": "points"}]
+    assert warning_codes(response) == [8058, 1101, 8923, 1010, 1010]
 
 
 def test_seed_sample_registers_with_oauth(api: Api) -> None:

@@ -6,11 +6,16 @@ register here through ``patron.wiring``, so the customers domain never imports t
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import datetime as dt
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy.orm import Session
 
+from patron.auth.principal import Principal
+from patron.errors import Notice
 from patron.kit.blobs import BlobStore
 from patron.orgs.config import OrgConfig
 
@@ -18,12 +23,63 @@ from patron.orgs.config import OrgConfig
 MergeHook = Callable[[Session, int, int, int], None]
 # (session, org_id, customer_id, blobs): delete the customer's personal data held by the domain.
 ScrubHook = Callable[[Session, int, int, BlobStore], None]
-# (session, org, customer_id, base_url): the keys an ``embed=`` value adds to a fetch answer.
-EmbedHook = Callable[[Session, OrgConfig, int, str], dict[str, Any]]
+# (session, org, customer_id, base_url, detailed): the keys an ``embed=`` value adds to a fetch
+# answer; ``detailed`` is set for ``lookup/customerDetails``, whose sample shows more.
+EmbedHook = Callable[[Session, OrgConfig, int, str, bool], dict[str, Any]]
+# (session, org, customer_id): keys added to a fetch answer's ``loyaltyInfo``.
+LoyaltyInfoHook = Callable[[Session, OrgConfig, int], dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class Enrolment:
+    """One ``loyaltyProgramEnrollments`` item of a registration or an update."""
+
+    program_id: int | None = None
+    tier_number: int | None = None
+    points: Decimal | None = None
+    tier_expires_at: dt.datetime | None = None
+    points_expire_at: dt.datetime | None = None
+
+
+@dataclass
+class Joined:
+    """What joining loyalty gave the customer: side effects and warnings."""
+
+    side_effects: list[dict[str, Any]] = field(default_factory=list)
+    raw_side_effects: list[dict[str, Any]] = field(default_factory=list)
+    warnings: list[Notice] = field(default_factory=list)
+
+
+# (session, principal, customer_id, enrolments): a loyalty customer was registered, converted
+# to loyalty, or asked to be enrolled; idempotent per customer and program.
+JoinHook = Callable[[Session, Principal, int, Sequence[Enrolment]], Joined]
 
 merge_hooks: list[MergeHook] = []
 scrub_hooks: list[ScrubHook] = []
 embed_hooks: dict[str, EmbedHook] = {}
+loyalty_info_hooks: list[LoyaltyInfoHook] = []
+join_hooks: list[JoinHook] = []
+
+
+def run_join_hooks(
+    session: Session, principal: Principal, customer_id: int, enrolments: Sequence[Enrolment]
+) -> Joined:
+    """Let the loyalty domain enrol a customer who joined loyalty; return what it gave."""
+    joined = Joined()
+    for hook in join_hooks:
+        outcome = hook(session, principal, customer_id, enrolments)
+        joined.side_effects.extend(outcome.side_effects)
+        joined.raw_side_effects.extend(outcome.raw_side_effects)
+        joined.warnings.extend(outcome.warnings)
+    return joined
+
+
+def loyalty_info(session: Session, org: OrgConfig, customer_id: int) -> dict[str, Any]:
+    """Return the keys the loyalty domain adds to ``loyaltyInfo``."""
+    out: dict[str, Any] = {}
+    for hook in loyalty_info_hooks:
+        out.update(hook(session, org, customer_id))
+    return out
 
 
 def run_merge_hooks(session: Session, org_id: int, victim_id: int, survivor_id: int) -> None:

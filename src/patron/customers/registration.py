@@ -13,7 +13,9 @@ from patron.customers import repository
 from patron.customers.drafts import ProfileDraft, prepare_profile
 from patron.customers.events import profile_event_data
 from patron.customers.fields import clean_extended_fields
+from patron.customers.hooks import Joined
 from patron.customers.identifiers import PRIMARY_CANDIDATES
+from patron.customers.joining import join, parse_enrolments
 from patron.customers.models import Customer, Identifier, Identity, Profile
 from patron.customers.profiles import add_channel, add_identifier
 from patron.customers.schemas import RegisterCustomerIn
@@ -48,6 +50,9 @@ class Registration:
     combined: bool = False
     # What a new customer was written with, so its event needs no read-back.
     written: tuple[Customer, list[Profile], list[Identifier]] | None = None
+    is_loyalty: bool = False
+    # What joining loyalty gave the customer (points, tier).
+    joined: Joined = field(default_factory=Joined)
 
 
 def _loyalty_type(body: RegisterCustomerIn) -> str:
@@ -136,6 +141,7 @@ def register_customer(
     org = principal.org
     loyalty_type = _loyalty_type(body)
     default_source = _query_source(org, source, account_id)
+    enrolments = parse_enrolments(body.loyalty_program_enrollments)
     if not body.profiles:
         raise Invalid(NO_PROFILE, "No identifier provided: profiles with identifiers are required")
     warnings: list[Notice] = []
@@ -158,6 +164,8 @@ def register_customer(
                     session, principal, drafts, loyalty_type, extended, created_at, associated_with
                 )
                 _record_added(session, principal, outcome, request_id)
+                if outcome.is_loyalty:
+                    outcome.joined = join(session, principal, outcome.customer_id, enrolments)
         except IntegrityError:
             # A concurrent writer claimed one of our identifiers first; look again.
             if attempt == ATTEMPTS - 1:
@@ -167,7 +175,7 @@ def register_customer(
             continue
         if outcome.combined:
             warnings.insert(0, COMBINED_WARNING)
-        outcome.warnings = warnings
+        outcome.warnings = warnings + outcome.joined.warnings
         return outcome
     raise AssertionError("unreachable")
 
@@ -230,7 +238,12 @@ def _write(
         session.add(Identity(org_id=org_id, type=pair[0], value=pair[1], customer_id=customer.id))
     session.flush()
     written = None if combined else (customer, profiles, identifiers)
-    return Registration(customer_id=customer.id, combined=combined, written=written)
+    return Registration(
+        customer_id=customer.id,
+        combined=combined,
+        written=written,
+        is_loyalty=customer.loyalty_type == "loyalty",
+    )
 
 
 def _refuse_taken(session: Session, org_id: int, drafts: list[ProfileDraft]) -> None:

@@ -62,10 +62,23 @@ class LoyaltyInfoIn(Wire):
     loyalty_type: str | None = Field(default=None, alias="loyaltyType")
 
 
+class EnrolmentIn(Wire):
+    """A ``loyaltyProgramEnrollments`` item: the program, tier and opening points."""
+
+    program_id: int | None = Field(default=None, alias="programId")
+    tier_number: int | None = Field(default=None, alias="tierNumber")
+    loyalty_points: float | None = Field(default=None, alias="loyaltyPoints")
+    tier_expiry_date: str | None = Field(default=None, alias="tierExpiryDate")
+    points_expiry_date: str | None = Field(default=None, alias="pointsExpiryDate")
+
+
 class UpdateCustomerIn(Wire):
     """Body of ``PUT /v2/customers/{id}`` and ``PUT /v2/customers/lookup``."""
 
     loyalty_info: LoyaltyInfoIn | None = Field(default=None, alias="loyaltyInfo")
+    loyalty_program_enrollments: list[EnrolmentIn] | None = Field(
+        default=None, alias="loyaltyProgramEnrollments"
+    )
     loyalty_type: str | None = Field(default=None, alias="loyaltyType")
     profiles: list[ProfileIn] | None = None
     extended_fields: dict[str, Any] | None = Field(default=None, alias="extendedFields")
@@ -114,6 +127,8 @@ class CreatedOut(BaseModel):
     created_id: int = Field(alias="createdId")
     warnings: list[NoticeOut] = Field(default_factory=list)
     side_effects: list[dict[str, Any]] = Field(default_factory=list, alias="sideEffects")
+    # Only with ``rawSideEffects=true``.
+    raw_side_effects: list[dict[str, Any]] | None = Field(default=None, alias="rawSideEffects")
 
 
 class LookupOut(BaseModel):

@@ -27,6 +27,8 @@ from patron.customers.events import (
 )
 from patron.customers.fields import clean_custom_fields, clean_extended_fields
 from patron.customers.history import IdentifierChanges, record_identifier_changes
+from patron.customers.hooks import Joined
+from patron.customers.joining import join, parse_enrolments
 from patron.customers.lookup import get_customer
 from patron.customers.models import Customer, Profile
 from patron.customers.profiles import add_channel, add_identifier, claim, claims_of
@@ -56,6 +58,9 @@ class Update:
     customer_id: int
     warnings: list[Notice] = field(default_factory=list)
     changes: list[FieldChange] = field(default_factory=list)
+    # Set when the update made a non-loyalty customer a loyalty one.
+    converted: bool = False
+    joined: Joined = field(default_factory=Joined)
 
 
 def _target(principal: Principal, item: ProfileIn, where: SourceAccount) -> SourceAccount:
@@ -251,6 +256,7 @@ def _loyalty(customer: Customer, body: UpdateCustomerIn, out: Update) -> None:
         )
     out.changes.append(FieldChange("loyaltyType", customer.loyalty_type, wanted, STANDARD_FIELD))
     customer.loyalty_type = wanted
+    out.converted = True
 
 
 def _extended(
@@ -286,6 +292,7 @@ def update_customer(
     if profile is None:
         raise NotFound(NOT_IN_SOURCE, f"No customer found in the given source ({where.source})")
     out = Update(customer_id=customer.id)
+    enrolments = parse_enrolments(body.loyalty_program_enrollments)
     _loyalty(customer, body, out)
     changed: list[Profile] = []
     for target, item in targets:
@@ -323,4 +330,7 @@ def update_customer(
             request_id=request_id,
         )
     session.flush()
+    if customer.loyalty_type == "loyalty" and (out.converted or enrolments):
+        out.joined = join(session, principal, customer.id, enrolments)
+        out.warnings.extend(out.joined.warnings)
     return out

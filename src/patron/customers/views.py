@@ -88,11 +88,12 @@ def _apply_embeds(
     embeds: list[str],
     base_url: str,
     out: dict[str, Any],
+    detailed: bool,
 ) -> None:
     for name in embeds:
         hook = hooks.embed_hooks.get(name)
         if hook is not None:
-            out.update(hook(session, org, customer_id, base_url))
+            out.update(hook(session, org, customer_id, base_url, detailed))
         else:
             out["warnings"].append(
                 Notice(
@@ -191,6 +192,7 @@ def render_customer(
                 "createdFromSource": first_source.lower(),
             },
             "lifetimePurchases": 0.0,
+            **hooks.loyalty_info(session, org, customer.id),
         },
         "segments": {},
         "associatedWith": customer.associated_with or created_by.get("code", ""),
@@ -206,5 +208,5 @@ def render_customer(
             "fraudDetails": fraud,
             **out,
         }
-    _apply_embeds(session, org, customer.id, embeds or [], base_url, out)
+    _apply_embeds(session, org, customer.id, embeds or [], base_url, out, with_fraud_details)
     return out

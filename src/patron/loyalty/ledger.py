@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from enum import StrEnum
 
@@ -336,7 +336,8 @@ def move_account(
     total = sum((lot.remaining for lot in lots), start=ZERO)
     delayed = sum((lot.remaining for lot in lots if lot.is_delayed), start=ZERO)
     out = _entry(session, victim, Kind.MERGE_OUT, -(total - delayed), -delayed, posting)
-    into = _entry(session, survivor, Kind.MERGE_IN, total - delayed, delayed, posting)
+    incoming = replace(posting, key=f"{posting.key}:in" if posting.key else None)
+    into = _entry(session, survivor, Kind.MERGE_IN, total - delayed, delayed, incoming)
     for lot in lots:
         session.add(LotMove(entry_id=out.id, lot_id=lot.id, points=-lot.remaining))
         session.add(
@@ -370,7 +371,7 @@ def moves_of_entry(session: Session, entry_id: int) -> list[tuple[LotMove, Lot]]
         .where(LotMove.entry_id == entry_id)
         .order_by(LotMove.id)
     )
-    return [(move, lot) for move, lot in session.execute(query).tuples()]
+    return [(move, lot) for move, lot in session.execute(query)]
 
 
 @dataclass(frozen=True)
@@ -395,7 +396,7 @@ def derive(session: Session, account_id: int) -> Balances:
     sums: dict[str, tuple[Decimal, Decimal]] = {}
     for kind, points, delayed in session.execute(
         select(Entry.kind, Entry.points, Entry.delayed).where(Entry.account_id == account_id)
-    ).tuples():
+    ):
         p, d = sums.get(kind, (ZERO, ZERO))
         sums[kind] = (p + points, d + delayed)
 
@@ -405,7 +406,7 @@ def derive(session: Session, account_id: int) -> Balances:
 
     lots = session.execute(
         select(Lot.is_delayed, Lot.remaining).where(Lot.account_id == account_id)
-    ).tuples()
+    )
     in_lots = {False: ZERO, True: ZERO}
     for is_delayed, remaining in lots:
         in_lots[bool(is_delayed)] += remaining

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import Query
+from fastapi import Query, Request
 
+from patron.customers.hooks import Joined
 from patron.web import REQUIRED, error_responses
 
 ERRORS = error_responses(
@@ -29,17 +30,48 @@ IdentifierName = Annotated[str | None, Query(alias="identifierName", json_schema
 IdentifierValue = Annotated[str | None, Query(alias="identifierValue", json_schema_extra=REQUIRED)]
 Embed = Annotated[
     str | None,
-    Query(description="subscriptions, CUSTOMERIMAGE (comma-separated); loyalty embeds warn 91001"),
+    Query(
+        description="subscriptions, CUSTOMERIMAGE, points, mlp, promotionalPoints, "
+        "expirySchedules, expiredPoints (comma-separated)"
+    ),
 ]
 UseAsync = Annotated[
-    bool | None, Query(alias="use_async", description="Accepted; patron has no side effects yet")
+    bool | None,
+    Query(
+        alias="use_async",
+        description="true: answer without side effects (loyalty is still written before the answer)",
+    ),
+]
+RawSideEffects = Annotated[
+    bool | None,
+    Query(alias="rawSideEffects", description="true: add `rawSideEffects`, the award details"),
 ]
 
 
-def created(customer_id: int, warnings: list[Any]) -> dict[str, Any]:
-    """Render the documented write answer."""
-    return {
+def created(
+    customer_id: int,
+    warnings: list[Any],
+    joined: Joined | None = None,
+    *,
+    with_side_effects: bool = True,
+    raw: bool = False,
+) -> dict[str, Any]:
+    """Render the documented write answer: the id, warnings and what loyalty gave."""
+    out: dict[str, Any] = {
         "createdId": customer_id,
         "warnings": [w.as_dict() for w in warnings],
-        "sideEffects": [],
+        "sideEffects": joined.side_effects if joined is not None and with_side_effects else [],
     }
+    if raw:
+        out["rawSideEffects"] = (
+            joined.raw_side_effects if joined is not None and with_side_effects else []
+        )
+    return out
+
+
+def wants_side_effects(request: Request) -> bool:
+    """Tell whether the caller waits for side effects: not with ``WAIT_FOR_DOWNSTREAM: false``
+    or ``X-CAP-DIRECT-REPLAY: true`` (loyalty is written before the answer either way)."""
+    if request.headers.get("WAIT_FOR_DOWNSTREAM", "").strip().lower() == "false":
+        return False
+    return request.headers.get("X-CAP-DIRECT-REPLAY", "").strip().lower() != "true"

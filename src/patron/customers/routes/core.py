@@ -16,9 +16,11 @@ from patron.customers.routes.common import (
     Embed,
     IdentifierName,
     IdentifierValue,
+    RawSideEffects,
     RequiredSource,
     Source,
     created,
+    wants_side_effects,
 )
 from patron.customers.schemas import CreatedOut, LookupOut, RegisterCustomerIn
 from patron.customers.sources import resolve_source_account
@@ -46,24 +48,36 @@ RegisterAccountId = Annotated[
 ]
 
 
-@router.post("", response_model=CreatedOut, response_model_by_alias=True)
+@router.post(
+    "", response_model=CreatedOut, response_model_by_alias=True, response_model_exclude_unset=True
+)
 def register(
+    request: Request,
     body: RegisterCustomerIn,
     principal: CurrentPrincipal,
     session: WriteSession,
     source: RegisterSource = None,
     account_id: RegisterAccountId = None,
+    raw_side_effects: RawSideEffects = None,
 ) -> dict[str, Any]:
     """Register a customer in one or more sources.
 
     An identifier already registered in another source adds this source's profile to that
     customer (warning 8050, `createdId` is the existing customer). The legacy
-    `?source=&accountId=` applies to profiles that name no source.
+    `?source=&accountId=` applies to profiles that name no source. A loyalty customer is
+    enrolled in the default program (and those `loyaltyProgramEnrollments` name) and earns
+    the registration points, listed in `sideEffects` (none with `WAIT_FOR_DOWNSTREAM: false`).
     """
     outcome = register_customer(
         session, principal, body, current_request_id(), source=source, account_id=account_id
     )
-    return created(outcome.customer_id, outcome.warnings)
+    return created(
+        outcome.customer_id,
+        outcome.warnings,
+        outcome.joined,
+        with_side_effects=wants_side_effects(request),
+        raw=bool(raw_side_effects),
+    )
 
 
 @router.get("/lookup", response_model=LookupOut)

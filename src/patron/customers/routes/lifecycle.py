@@ -67,7 +67,9 @@ def update_by_identifier(
     if where is None:
         raise Invalid(8012, "Invalid source passed: updates need one source, not ALL")
     outcome = update_customer(session, principal, customer.id, where, body, current_request_id())
-    return created(outcome.customer_id, outcome.warnings)
+    return created(
+        outcome.customer_id, outcome.warnings, outcome.joined, with_side_effects=not use_async
+    )
 
 
 @router.put("/lookup/status")
@@ -127,7 +129,9 @@ def update(
     where = resolve_source_account(principal.org, source, account_id)
     assert where is not None
     outcome = update_customer(session, principal, customer_id, where, body, current_request_id())
-    return created(outcome.customer_id, outcome.warnings)
+    return created(
+        outcome.customer_id, outcome.warnings, outcome.joined, with_side_effects=not use_async
+    )
 
 
 @router.post("/{customer_id:int}/changeIdentifier", operation_id="changeIdentifier")

@@ -47,7 +47,12 @@ def test_seed_sample_enrolment_awards_its_75_points(api: Api) -> None:
 def test_enrolment_sets_tier_and_points(api: Api) -> None:
     body = loyalty_body(
         loyaltyProgramEnrollments=[
-            {"programId": 1, "tierNumber": 2, "loyaltyPoints": 500, "tierExpiryDate": "2099-01-31T10:00:00Z"}
+            {
+                "programId": 1,
+                "tierNumber": 2,
+                "loyaltyPoints": 500,
+                "tierExpiryDate": "2099-01-31T10:00:00Z",
+            }
         ]
     )
     response = api.post("/v2/customers", json=body)

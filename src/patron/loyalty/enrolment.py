@@ -157,8 +157,8 @@ def join_loyalty(
 
 
 def move_memberships(session: Session, org_id: int, victim_id: int, survivor_id: int) -> None:
-    """Move the victim's points (lot by lot, keeping expiries), purchases and bills to the
-    survivor, recorded as merge entries on both accounts."""
+    """Move the victim's points (lot by lot, keeping expiries), purchases, bills and requests
+    to the survivor, recorded as merge entries on both accounts."""
     org = load_org_config(session, org_id)
     now = clock.now()
     for victim in ledger.list_accounts(session, org_id, victim_id):
@@ -175,11 +175,13 @@ def move_memberships(session: Session, org_id: int, victim_id: int, survivor_id:
         session.flush()
         if program is not None and org is not None:
             accounts.upgrade(session, org, program, survivor, now)
-    session.execute(
-        update(Bill)
-        .where(Bill.org_id == org_id, Bill.customer_id == victim_id)
-        .values(customer_id=survivor_id)
-    )
+    # Bills follow the purchases; requests follow so that a pending one can still be decided.
+    for model in (Bill, Request):
+        session.execute(
+            update(model)
+            .where(model.org_id == org_id, model.customer_id == victim_id)
+            .values(customer_id=survivor_id)
+        )
 
 
 def scrub_memberships(session: Session, org_id: int, customer_id: int, _: BlobStore) -> None:

@@ -183,3 +183,17 @@ def test_amounts_keep_three_decimals_exactly(api: Api, db: Database) -> None:
         assert stored is not None
         assert stored.points == Decimal("100.105")
         assert clock.now() > NOW
+
+
+def test_a_lot_past_its_expiry_is_never_spent_even_before_the_sweep(api: Api, db: Database) -> None:
+    customer_id = customer(api)
+    with unit_of_work(db.write_session) as session:
+        account = open_with_lots(session, api, customer_id)
+        later = Posting(Cause.MANUAL, None, None, NOW + dt.timedelta(days=11))
+        # The 10-day lot (50) has lapsed: the debit expires it first and spends the others.
+        with pytest.raises(InsufficientPoints):
+            ledger.debit(session, account, Kind.REDEMPTION, Decimal(51), later)
+        ledger.debit(session, account, Kind.REDEMPTION, Decimal(50), later)
+        assert account.expired == 50
+        assert account.points == 0
+        assert ledger.check_account(session, account) == []

@@ -97,7 +97,8 @@ def find_account(
         Account.program_id == program_id,
     )
     if lock:
-        query = query.with_for_update()
+        # A row already in the session is refreshed with the locked values, never kept stale.
+        query = query.with_for_update().execution_options(populate_existing=True)
     return session.scalars(query).first()
 
 
@@ -267,6 +268,8 @@ def debit(
     """
     if points < 0:
         raise ValueError("a debit is not negative")
+    # Points past their expiry are never spent, even before the sweep has expired them.
+    expire_due_lots(session, account, posting.at)
     lots = _fefo(session, account, with_delayed=with_delayed)
     preferred = {lot_id: rank for rank, lot_id in enumerate(first_lots)}
     lots.sort(key=lambda lot: (0, preferred[lot.id]) if lot.id in preferred else (1, 0))
@@ -309,6 +312,28 @@ def expire_lot(session: Session, account: Account, lot: Lot, posting: Posting) -
     session.add(LotMove(entry_id=entry.id, lot_id=lot.id, points=-left))
     session.flush()
     return entry
+
+
+def expire_due_lots(session: Session, account: Account, at: dt.datetime) -> list[Entry]:
+    """Expire the account's lots whose expiry has passed at ``at`` (the account is locked)."""
+    due = session.scalars(
+        select(Lot)
+        .where(
+            Lot.account_id == account.id,
+            Lot.remaining > 0,
+            Lot.expires_at.is_not(None),
+            Lot.expires_at <= at,
+        )
+        .order_by(Lot.expires_at, Lot.id)
+        .with_for_update()
+    )
+    entries = []
+    for lot in list(due):
+        posting = Posting(Cause.LOT, lot.id, None, at, key=f"expiry:{lot.id}")
+        entry = expire_lot(session, account, lot, posting)
+        if entry is not None:
+            entries.append(entry)
+    return entries
 
 
 def release_lot(session: Session, account: Account, lot: Lot, posting: Posting) -> Entry | None:

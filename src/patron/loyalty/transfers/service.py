@@ -1,0 +1,235 @@
+"""Rules of points transfers between two customers of one program.
+
+A transfer locks both accounts in a fixed order (the smaller account id first), so transfers
+in opposite directions wait for each other instead of deadlocking. The points leave the
+sender first-expiring-first and arrive in one lot per lot they left, each keeping its expiry.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from patron.auth.principal import Principal
+from patron.customers.models import Customer
+from patron.customers.status import fraud_status_of, status_of
+from patron.errors import Forbidden, Invalid, NotFound
+from patron.kit import clock
+from patron.loyalty import accounts, ledger, members
+from patron.loyalty.ledger import Cause, InsufficientPoints, Kind, Posting
+from patron.loyalty.models import Account, Transfer
+from patron.loyalty.redemptions.inputs import identify, is_merged, number, program_id
+from patron.loyalty.redemptions.schemas import IdentifierIn
+from patron.loyalty.transfers import repository
+from patron.loyalty.transfers.schemas import TransferIn
+from patron.orgs.config import OrgConfig
+from patron.orgs.programs import Program
+
+POINTS_MISSING = 422
+NOT_WHOLE = 807
+SENDER_FRAUD = 414
+RECEIVER_FRAUD = 415
+SAME_CUSTOMER = 418
+MERGED_CUSTOMER = 419
+NO_POINTS = 818
+NOT_ALLOWED = 403
+INVALID_IDENTIFIER = 8013
+FRAUD_STATUSES = frozenset({"MARKED", "CONFIRMED"})
+MAX_POINTS = Decimal(10) ** 12
+CUSTOMER = "CUSTOMER"
+DEDUCTION = "DEDUCTION"
+ADDITION = "ADDITION"
+
+
+@dataclass(frozen=True)
+class Plan:
+    """A transfer whose every rule but the balance has been checked."""
+
+    program: Program
+    sender: Customer
+    receiver: Customer
+    points: Decimal
+    notes: str
+
+
+def _points(value: Any) -> Decimal:
+    if value is None:
+        raise Invalid(POINTS_MISSING, "pointsTobeTransferred is required")
+    points = number(value)
+    if points is None or points <= 0 or points != points.to_integral_value() or points > MAX_POINTS:
+        raise Invalid(NOT_WHOLE, "pointsTobeTransferred must be a positive whole number")
+    return points
+
+
+def _party(
+    session: Session, org: OrgConfig, identifier: IdentifierIn | None, side: str
+) -> Customer:
+    if identifier is None:
+        raise Invalid(INVALID_IDENTIFIER, f"Customer identifier is invalid: {side} is required")
+    try:
+        return identify(session, org, identifier.type, identifier.value)
+    except NotFound as error:
+        if is_merged(error):
+            raise Invalid(MERGED_CUSTOMER, f"{side}: {error.message}") from error
+        raise
+
+
+def _is_fraud(org: OrgConfig, customer: Customer) -> bool:
+    return fraud_status_of(status_of(org, customer.status_label)) in FRAUD_STATUSES
+
+
+def plan(session: Session, org: OrgConfig, body: TransferIn) -> Plan:
+    """Check a transfer's points, program and customers (everything but the balance)."""
+    points = _points(body.points_tobe_transferred)
+    program = accounts.require_program(org, program_id(body.program_id))
+    if not program.allow_transfer:
+        raise Forbidden(
+            NOT_ALLOWED, f"Points transfer is not allowed in program {program.program_id}"
+        )
+    sender = _party(session, org, body.from_customer_identifier, "fromCustomerIdentifier")
+    receiver = _party(session, org, body.to_customer_identifier, "toCustomerIdentifier")
+    if sender.id == receiver.id:
+        raise Invalid(SAME_CUSTOMER, "Points cannot be transferred to the same customer")
+    members.require_loyalty(sender)
+    members.require_loyalty(receiver)
+    if _is_fraud(org, sender):
+        raise Invalid(SENDER_FRAUD, "The customer transferring points is marked as fraud")
+    if _is_fraud(org, receiver):
+        raise Invalid(RECEIVER_FRAUD, "The customer receiving points is marked as fraud")
+    return Plan(program, sender, receiver, points, (body.notes or "").strip())
+
+
+def _require_balance(account: Account | None, points: Decimal) -> Account:
+    if account is None:
+        raise Invalid(NO_POINTS, "Insufficient points: the sender has no points in the program")
+    if account.points < points:
+        raise InsufficientPoints(account.points)
+    return account
+
+
+def check_transfer(session: Session, principal: Principal, body: TransferIn) -> dict[str, Any]:
+    """Tell whether a transfer would succeed now, without making it."""
+    org = principal.org
+    checked = plan(session, org, body)
+    found = ledger.find_account(session, org.id, checked.sender.id, checked.program.program_id)
+    _require_balance(found, checked.points)
+    return {
+        "data": [
+            {
+                "pointsTobeTransferred": ledger.render_points(checked.points),
+                "transferFrom": checked.sender.id,
+                "transferTo": checked.receiver.id,
+                "transferrable": True,
+            }
+        ],
+        "warnings": [],
+        "errors": [],
+    }
+
+
+def _lock_accounts(
+    session: Session, org: OrgConfig, checked: Plan, at: dt.datetime
+) -> tuple[Account, Account]:
+    """Lock the sender's and receiver's accounts, the smaller id first; a receiver without an
+    account gets one (opened after the sender's lock: a new row no other transfer waits on)."""
+    program_id = checked.program.program_id
+    sender_id, receiver_id = checked.sender.id, checked.receiver.id
+    ids = repository.account_ids(session, org.id, program_id, {sender_id, receiver_id})
+    locked: dict[int, Account | None] = {}
+    for customer_id in sorted(ids, key=ids.__getitem__):
+        locked[customer_id] = ledger.find_account(
+            session, org.id, customer_id, program_id, lock=True
+        )
+    sender = _require_balance(locked.get(sender_id), checked.points)
+    receiver = locked.get(receiver_id) or accounts.enrol(
+        session, org, checked.program, receiver_id, at
+    )
+    return sender, receiver
+
+
+def transfer(session: Session, principal: Principal, body: TransferIn) -> dict[str, Any]:
+    """Move whole points from one customer to another, keeping each moved lot's expiry."""
+    org = principal.org
+    at = clock.now()
+    checked = plan(session, org, body)
+    sender, receiver = _lock_accounts(session, org, checked, at)
+    record = repository.add_transfer(
+        session,
+        Transfer(
+            org_id=org.id,
+            program_id=checked.program.program_id,
+            from_customer_id=checked.sender.id,
+            to_customer_id=checked.receiver.id,
+            points=checked.points,
+            notes=checked.notes,
+            till_id=principal.till_id,
+            created_at=at,
+        ),
+    )
+    posting = Posting(
+        cause=Cause.TRANSFER,
+        cause_id=record.id,
+        till_id=principal.till_id,
+        at=at,
+        notes=checked.notes,
+    )
+    out = ledger.debit(session, sender, Kind.TRANSFER_OUT, checked.points, posting)
+    for move, lot in ledger.moves_of_entry(session, out.id):
+        ledger.credit(
+            session, receiver, Kind.TRANSFER_IN, -move.points, posting, expires_at=lot.expires_at
+        )
+    accounts.upgrade(session, org, checked.program, receiver, at)
+    names = members.names(session, {checked.sender.id, checked.receiver.id})
+    summary = render_transfer(org, record, names, checked.sender.id)
+    return {
+        "data": [
+            {
+                "toEntityId": record.to_customer_id,
+                "toEntityType": CUSTOMER,
+                "fromEntityId": record.from_customer_id,
+                "fromEntityType": CUSTOMER,
+                **summary,
+            }
+        ],
+        "warnings": [],
+        "errors": [],
+    }
+
+
+def _party_out(customer_id: int, names: dict[int, tuple[str, str]]) -> dict[str, Any]:
+    first, last = names.get(customer_id, ("", ""))
+    return {"userId": customer_id, "firstName": first, "lastName": last}
+
+
+def render_transfer(
+    org: OrgConfig, record: Transfer, names: dict[int, tuple[str, str]], viewer_id: int
+) -> dict[str, Any]:
+    """Render a transfer as the customer ``viewer_id`` sees it (DEDUCTION when they sent it)."""
+    program = org.program(record.program_id)
+    return {
+        "pointsTransferDate": clock.local_datetime(record.created_at, org.zone),
+        "pointsTransferred": ledger.render_points(record.points),
+        "transferId": record.id,
+        "transferType": DEDUCTION if record.from_customer_id == viewer_id else ADDITION,
+        "transferredFrom": _party_out(record.from_customer_id, names),
+        "transferredTo": _party_out(record.to_customer_id, names),
+        "notes": record.notes,
+        "programName": program.name if program is not None else "",
+    }
+
+
+def list_transfers(session: Session, org: OrgConfig, customer_id: int) -> dict[str, Any]:
+    """Return the transfers a customer sent (DEDUCTION) or received (ADDITION), newest first."""
+    customer = members.by_id(session, org, customer_id)
+    records = repository.list_transfers(session, org.id, customer.id)
+    parties = {r.from_customer_id for r in records} | {r.to_customer_id for r in records}
+    names = members.names(session, parties)
+    return {
+        "data": [render_transfer(org, r, names, customer.id) for r in records],
+        "warnings": [],
+        "errors": [],
+    }

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_DOWN, Decimal
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -22,6 +22,7 @@ from patron.orgs.config import OrgConfig
 from patron.orgs.programs import Criterion, Program, Tier, end_of_day
 
 INVALID_PROGRAM = 885
+THOUSANDTH = Decimal("0.001")
 # The base tier never lapses; it is shown expiring a century after it began.
 BASE_TIER_YEARS = 100
 
@@ -144,6 +145,8 @@ def award(
 ) -> Award:
     """Credit ``raw`` points rounded by the program (or exactly ``points``), with its expiry."""
     rounded = program.earning.rounded(raw) if points is None else points
+    # The journal keeps raw points to three places; the award is rounded from the exact value.
+    raw = raw.quantize(THOUSANDTH, rounding=ROUND_DOWN)
     expiry = expires_at or program.expiry.expires_at(posting.at, org.zone)
     delay = program.earning.delayed_accrual_days if kind is Kind.AWARD else 0
     available_at = posting.at + dt.timedelta(days=delay) if delay else None

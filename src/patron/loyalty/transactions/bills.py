@@ -1,0 +1,119 @@
+"""Purchases and not-interested bills: each takes its bill number, and a purchase earns.
+
+A loyalty customer's purchase earns by the rule of the account's current tier and counts
+towards the tiers (``accounts.earn_for_bill``, which also upgrades at once); a non-loyalty
+customer's purchase, and any not-interested bill, is stored and earns nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from patron.auth.principal import Principal
+from patron.customers.models import Customer
+from patron.errors import Conflict, Notice
+from patron.loyalty import accounts, members
+from patron.loyalty.accounts import Award, BillEarning
+from patron.loyalty.ledger import Cause, Posting
+from patron.loyalty.models import Bill
+from patron.loyalty.transactions import repository
+from patron.loyalty.transactions.inputs import Transaction
+from patron.orgs.config import OrgConfig
+
+BILL_EXISTS = 604
+THOUSANDTH = Decimal("0.001")
+
+
+@dataclass(frozen=True)
+class Context:
+    """One transaction being written: who, whose, what, when and through which source."""
+
+    principal: Principal
+    customer: Customer
+    transaction: Transaction
+    at: dt.datetime
+    source: str
+
+    @property
+    def org(self) -> OrgConfig:
+        """The org of the call."""
+        return self.principal.org
+
+
+@dataclass
+class Outcome:
+    """What one transaction wrote: its bill, and the points it earned or took back."""
+
+    bill: Bill
+    customer: Customer
+    warnings: list[Notice] = field(default_factory=list)
+    earning: BillEarning | None = None
+    taken: Award | None = None
+
+
+def new_bill(context: Context, amount: Decimal, **columns: Any) -> Bill:
+    """Build the bill of a transaction (not added to the session)."""
+    transaction = context.transaction
+    return Bill(
+        org_id=context.org.id,
+        customer_id=context.customer.id,
+        type=transaction.type.value,
+        bill_number=transaction.bill_number,
+        amount=amount,
+        billing_date=transaction.billing_date,
+        till_id=context.principal.till_id,
+        source=context.source,
+        details=transaction.details,
+        created_at=context.at,
+        **columns,
+    )
+
+
+def take_number(session: Session, bill: Bill) -> None:
+    """Insert a bill that takes its number, or refuse with 604 when the org has it already
+    (checked first; the database's unique index decides between concurrent requests)."""
+    taken = repository.find_numbered_bill(session, bill.org_id, bill.bill_number)
+    if taken is not None or not repository.add_numbered_bill(session, bill):
+        raise Conflict(BILL_EXISTS, f"Bill number already exists: {bill.bill_number}")
+
+
+def add_purchase(session: Session, context: Context) -> Outcome:
+    """Store a purchase; a loyalty customer earns (in the body's program or the default)."""
+    org, transaction = context.org, context.transaction
+    program = transaction.program or org.default_program
+    if not members.is_loyalty(context.customer):
+        program = None
+    assert transaction.amount is not None
+    bill = new_bill(
+        context,
+        transaction.amount,
+        purchase_key=transaction.bill_number,
+        program_id=program.program_id if program is not None else None,
+    )
+    take_number(session, bill)
+    outcome = Outcome(bill=bill, customer=context.customer, warnings=transaction.warnings)
+    if program is not None:
+        account = accounts.enrol(session, org, program, context.customer.id, context.at)
+        posting = Posting(
+            cause=Cause.BILL,
+            cause_id=bill.id,
+            till_id=context.principal.till_id,
+            at=context.at,
+            key=f"bill:{bill.id}:award",
+        )
+        outcome.earning = accounts.earn_for_bill(session, org, program, account, bill, posting)
+    return outcome
+
+
+def add_not_interested(session: Session, context: Context) -> Outcome:
+    """Store a not-interested bill: its number is taken, it earns nothing and counts nowhere."""
+    transaction = context.transaction
+    assert transaction.amount is not None
+    bill = new_bill(context, transaction.amount, purchase_key=transaction.bill_number)
+    take_number(session, bill)
+    return Outcome(bill=bill, customer=context.customer, warnings=transaction.warnings)

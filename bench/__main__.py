@@ -15,6 +15,7 @@ from typing import Any
 SUITES = {
     "api": "bench.api",
     "delivery": "bench.delivery",
+    "loyalty": "bench.loyalty",
     "search": "bench.search",
 }
 DEFAULT_SUITE = "api"

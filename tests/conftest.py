@@ -80,6 +80,8 @@ def make_settings(backend: str, data_dir: Path) -> Settings:
         log_json=False,
         create_demo_org=False,
         dispatcher=False,
+        # Tests expire points at moments of their choosing, never the clock's.
+        loyalty_sweep_seconds=0,
         login_failures_per_till=1_000_000,
         login_failures_per_client=1_000_000,
         login_failures_per_address=1_000_000,

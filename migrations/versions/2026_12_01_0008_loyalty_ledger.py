@@ -75,6 +75,9 @@ def upgrade() -> None:
         batch_op.create_index(
             batch_op.f("ix_loyalty_accounts_customer_id"), ["customer_id"], unique=False
         )
+        batch_op.create_index(
+            "ix_loyalty_accounts_tier_expires_at", ["tier_expires_at"], unique=False
+        )
 
     op.create_table(
         "loyalty_bills",
@@ -305,7 +308,21 @@ def upgrade() -> None:
         batch_op.create_index(
             "ix_loyalty_lots_account_id_expires_at", ["account_id", "expires_at"], unique=False
         )
-        batch_op.create_index("ix_loyalty_lots_expires_at", ["expires_at"], unique=False)
+        # The sweeps look only at lots with points left (or still delayed).
+        batch_op.create_index(
+            "ix_loyalty_lots_expires_at",
+            ["expires_at"],
+            unique=False,
+            postgresql_where=sa.text("remaining > 0"),
+            sqlite_where=sa.text("remaining > 0"),
+        )
+        batch_op.create_index(
+            "ix_loyalty_lots_available_at",
+            ["available_at"],
+            unique=False,
+            postgresql_where=sa.text("is_delayed"),
+            sqlite_where=sa.text("is_delayed"),
+        )
 
     op.create_table(
         "loyalty_redemptions",
@@ -416,6 +433,7 @@ def downgrade() -> None:
 
     op.drop_table("loyalty_redemptions")
     with op.batch_alter_table("loyalty_lots", schema=None) as batch_op:
+        batch_op.drop_index("ix_loyalty_lots_available_at")
         batch_op.drop_index("ix_loyalty_lots_expires_at")
         batch_op.drop_index("ix_loyalty_lots_account_id_expires_at")
 
@@ -440,6 +458,7 @@ def downgrade() -> None:
 
     op.drop_table("loyalty_bills")
     with op.batch_alter_table("loyalty_accounts", schema=None) as batch_op:
+        batch_op.drop_index("ix_loyalty_accounts_tier_expires_at")
         batch_op.drop_index(batch_op.f("ix_loyalty_accounts_customer_id"))
 
     op.drop_table("loyalty_accounts")

@@ -22,6 +22,7 @@ from patron.images.routes import router as images_router
 from patron.images.upload import ENVELOPE_BYTES as UPLOAD_ENVELOPE
 from patron.kit.blobs import FileSystemBlobStore
 from patron.loyalty.routes import router as loyalty_router
+from patron.loyalty.tasks import LoyaltySweeper
 from patron.orgs.routes import router as orgs_router
 from patron.subscriptions.routes import router as subscriptions_router
 from patron.web import (
@@ -60,8 +61,11 @@ def create_app(settings: Settings, database: Database | None = None) -> FastAPI:
             dispatcher.start()
         sweeper = app.state.pii_sweeper
         sweeper.start()
+        loyalty_sweeper = app.state.loyalty_sweeper
+        loyalty_sweeper.start()
         yield
         await asyncio.to_thread(sweeper.stop)
+        await asyncio.to_thread(loyalty_sweeper.stop)
         if dispatcher is not None:
             await asyncio.to_thread(dispatcher.stop)
         if database is None:
@@ -83,6 +87,7 @@ def create_app(settings: Settings, database: Database | None = None) -> FastAPI:
     )
     app.state.login_limiter = LoginLimiter.from_settings(settings)
     app.state.pii_sweeper = PiiSweeper(db, app.state.blobs, settings.pii_sweep_seconds)
+    app.state.loyalty_sweeper = LoyaltySweeper(db, settings.loyalty_sweep_seconds)
     image_limit = settings.image_max_bytes + UPLOAD_ENVELOPE
     app.add_middleware(
         BodyLimitMiddleware,

@@ -14,6 +14,7 @@ from patron.config import Settings
 from patron.customers.cli import app as customers_app
 from patron.db import open_database, unit_of_work
 from patron.logs import configure_logging
+from patron.loyalty.cli import app as loyalty_app
 from patron.migrate import upgrade
 from patron.orgs.cli import app as org_app
 from patron.orgs.demo import (
@@ -30,6 +31,7 @@ app = typer.Typer(help="patron: a loyalty customer platform.", no_args_is_help=T
 db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(org_app, name="org")
+app.add_typer(loyalty_app, name="loyalty")
 app.add_typer(customers_app, name="customers")
 console = Console()
 

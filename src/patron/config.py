@@ -50,6 +50,11 @@ class Settings(BaseSettings):
         ge=0,
         description="How often pending PII deletions are swept (0: only when a request starts one).",
     )
+    loyalty_sweep_seconds: float = Field(
+        default=60.0,
+        ge=0,
+        description="How often due points are expired and released and tiers renewed (0: never).",
+    )
     max_body_bytes: int = Field(
         default=1024 * 1024,
         gt=0,

@@ -12,6 +12,7 @@ from patron.images.service import delete_image, image_embed, move_image
 from patron.kit.blobs import BlobStore, FileSystemBlobStore
 from patron.loyalty import views as loyalty_views
 from patron.loyalty.enrolment import join_loyalty, move_memberships, scrub_memberships
+from patron.loyalty.expiry.service import expired_points, expiry_schedules
 from patron.orgs.config import OrgConfig
 from patron.subscriptions.service import delete_subscriptions, move_subscriptions, subscription_info
 
@@ -56,6 +57,18 @@ def _embed_promotional(
     return {"promotionalPoints": loyalty_views.promotional_points()}
 
 
+def _embed_expiry_schedules(
+    session: Session, org: OrgConfig, customer_id: int, _: str, __: bool
+) -> dict[str, Any]:
+    return {"expirySchedules": expiry_schedules(session, org, customer_id)}
+
+
+def _embed_expired_points(
+    session: Session, org: OrgConfig, customer_id: int, _: str, __: bool
+) -> dict[str, Any]:
+    return {"expiredPoints": expired_points(session, org, customer_id)}
+
+
 def _loyalty_info(session: Session, org: OrgConfig, customer_id: int) -> dict[str, Any]:
     return {"lifetimePurchases": loyalty_views.lifetime_purchases(session, org, customer_id)}
 
@@ -74,5 +87,7 @@ def install_hooks() -> None:
             "points": _embed_points,
             "mlp": _embed_programs,
             "promotionalpoints": _embed_promotional,
+            "expiryschedules": _embed_expiry_schedules,
+            "expiredpoints": _embed_expired_points,
         }
     )

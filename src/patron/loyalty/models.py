@@ -20,6 +20,7 @@ from sqlalchemy import (
     Integer,
     String,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -37,6 +38,8 @@ class Account(Base):
         CheckConstraint("points >= 0", name="points_not_negative"),
         CheckConstraint("delayed >= 0", name="delayed_not_negative"),
         CheckConstraint("tier_number >= 1", name="tier_number_positive"),
+        # The renewal sweep looks for tiers whose validity has ended.
+        Index("ix_loyalty_accounts_tier_expires_at", "tier_expires_at"),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
@@ -101,7 +104,19 @@ class Lot(Base):
         CheckConstraint("remaining >= 0", name="remaining_not_negative"),
         CheckConstraint("remaining <= points", name="remaining_within_points"),
         Index("ix_loyalty_lots_account_id_expires_at", "account_id", "expires_at"),
-        Index("ix_loyalty_lots_expires_at", "expires_at"),
+        # The sweeps look only at lots with points left: spent and expired lots stay out.
+        Index(
+            "ix_loyalty_lots_expires_at",
+            "expires_at",
+            postgresql_where=text("remaining > 0"),
+            sqlite_where=text("remaining > 0"),
+        ),
+        Index(
+            "ix_loyalty_lots_available_at",
+            "available_at",
+            postgresql_where=text("is_delayed"),
+            sqlite_where=text("is_delayed"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)

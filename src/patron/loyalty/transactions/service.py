@@ -168,7 +168,7 @@ def _customer(session: Session, org: OrgConfig, lookup: Lookup, *, in_bulk: bool
     name = (lookup.identifier_name or "").strip()
     value = (lookup.identifier_value or "").strip()
     if name.lower() == ID:
-        if not value.isdigit() or not 1 <= int(value) <= MAX_ID:
+        if not (value.isascii() and value.isdigit()) or not 1 <= int(value) <= MAX_ID:
             raise NotFound(CUSTOMER_NOT_FOUND, f"Customer not found: no customer has id {value!r}")
         return members.by_id(session, org, int(value))
     # Without a source the identifier is looked for in every source (bulk items need one).

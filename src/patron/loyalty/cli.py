@@ -1,0 +1,97 @@
+"""``patron loyalty``: operator commands of the loyalty domain."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from patron.config import Settings
+from patron.db import Database, open_database, unit_of_work
+from patron.kit import clock
+from patron.loyalty import ledger
+from patron.loyalty.tasks import run_expiries, run_releases, run_renewals
+
+app = typer.Typer(help="Points expiry, tier renewal and ledger checks.", no_args_is_help=True)
+console = Console()
+
+At = Annotated[
+    str | None,
+    typer.Option(
+        "--at",
+        help="Act as if it were this moment (ISO 8601; without an offset, UTC) instead of now.",
+    ),
+]
+OrgOption = Annotated[int | None, typer.Option("--org", help="Only this org (default: all).")]
+
+
+def _moment(at: str | None) -> dt.datetime:
+    if at is None:
+        return clock.now()
+    try:
+        return clock.parse_datetime(at)
+    except ValueError:
+        console.print(f"[red]--at {at!r} is not an ISO 8601 date-time[/red]")
+        raise typer.Exit(2) from None
+
+
+def _database() -> Database:
+    return open_database(Settings())
+
+
+@app.command("expire")
+def expire(at: At = None, org: OrgOption = None) -> None:
+    """Release delayed points and expire every lot due now (or at ``--at``)."""
+    moment = _moment(at)
+    db = _database()
+    try:
+        released, release_failures = run_releases(db, moment, org)
+        expired, expiry_failures = run_expiries(db, moment, org)
+    finally:
+        db.dispose()
+    console.print(
+        f"released {released.lots} lot(s) ({ledger.render_points(released.points):g} points) "
+        f"of {released.accounts} account(s)"
+    )
+    console.print(
+        f"expired {expired.lots} lot(s) ({ledger.render_points(expired.points):g} points) "
+        f"of {expired.accounts} account(s)"
+    )
+    failures = release_failures + expiry_failures
+    if failures:
+        console.print(f"[red]{failures} account(s) failed; see the log[/red]")
+        raise typer.Exit(1)
+
+
+@app.command("renew")
+def renew(at: At = None, org: OrgOption = None) -> None:
+    """Renew or lower every tier whose validity has ended by now (or by ``--at``)."""
+    moment = _moment(at)
+    db = _database()
+    try:
+        renewals, failures = run_renewals(db, moment, org)
+    finally:
+        db.dispose()
+    console.print(f"renewed {renewals.renewed} tier(s), downgraded {renewals.downgraded}")
+    if failures:
+        console.print(f"[red]{failures} account(s) failed; see the log[/red]")
+        raise typer.Exit(1)
+
+
+@app.command("check")
+def check(org: OrgOption = None) -> None:
+    """Check every account's balances against its journal and lots; exit 1 on a difference."""
+    db = _database()
+    try:
+        with unit_of_work(db.read_session) as session:
+            problems = ledger.check_org(session, org)
+    finally:
+        db.dispose()
+    if problems:
+        for problem in problems:
+            typer.echo(problem)
+        console.print(f"[red]{len(problems)} difference(s) found[/red]")
+        raise typer.Exit(1)
+    console.print("every account agrees with its journal")

@@ -14,7 +14,7 @@ from patron.customers.models import ChangeRequest
 from patron.errors import Invalid
 from patron.kit import clock
 from patron.kit.pagination import Page
-from patron.orgs.service import till_attributions
+from patron.orgs.service import full_entity, till_attributions
 
 # The documented change types: the only ones filed, filtered on and rendered. Rows of the
 # types patron once filed too (CARD, IDENTIFIER, STATUS) stay stored but are never shown.
@@ -38,15 +38,6 @@ TYPE_OF_IDENTIFIER = {
     "external_id": "EXTERNAL_ID",
 }
 SORT_COLUMNS = {"createdon": ChangeRequest.added_on, "lastupdatedon": ChangeRequest.updated_on}
-# The attribution entity fields the document shows beyond those of a till's attribution.
-ENTITY_DEFAULTS: dict[str, Any] = {
-    "adminType": "GENERAL",
-    "isActive": True,
-    "isOuEnabled": False,
-    "timeZoneId": 0,
-    "currencyId": 0,
-    "languageId": 0,
-}
 
 
 def change_type_of(identifier_type: str) -> str | None:
@@ -224,13 +215,6 @@ def list_changes(
     return rows, int(total)
 
 
-def _entity(attribution: dict[str, Any]) -> dict[str, Any]:
-    """Render a till attribution as the document's full entity shape."""
-    if not attribution:
-        return {}
-    return {**attribution, **{k: attribution.get(k, v) for k, v in ENTITY_DEFAULTS.items()}}
-
-
 def _identifiers(items: Any) -> list[dict[str, Any]]:
     """Render identifiers of a request with one spelling of their type; others are dropped."""
     out = []
@@ -253,8 +237,8 @@ def render_changes(
         item: dict[str, Any] = {
             "id": row.id,
             "status": row.status,
-            "addedBy": _entity(tills.get(row.added_by, {})),
-            "updatedBy": _entity(tills.get(row.updated_by, {})),
+            "addedBy": full_entity(tills.get(row.added_by, {})),
+            "updatedBy": full_entity(tills.get(row.updated_by, {})),
             "addedOn": clock.iso(row.added_on, zone),
             "updatedOn": clock.iso(row.updated_on, zone),
             "userId": row.customer_id,

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import threading
-
 import structlog
 
 from patron.customers.deletion import pending_deletions, scrub_customer
 from patron.db import Database, unit_of_work
 from patron.kit.blobs import BlobStore
+from patron.kit.sweeper import Sweeper
 
 log = structlog.get_logger("patron.customers.tasks")
 
@@ -29,7 +28,7 @@ def run_pii_deletions(db: Database, blobs: BlobStore, limit: int = 100) -> int:
     return done
 
 
-class PiiSweeper:
+class PiiSweeper(Sweeper):
     """Run pending PII deletions in a background thread: when woken, and every ``interval``.
 
     A status change to Pending deletion wakes the sweeper once it has committed, so the
@@ -37,35 +36,13 @@ class PiiSweeper:
     a crash or an outage left pending.
     """
 
+    name = "pii-sweeper"
+
     def __init__(self, db: Database, blobs: BlobStore, interval: float) -> None:
+        super().__init__(interval)
         self._db = db
         self._blobs = blobs
-        self._interval = interval if interval > 0 else None
-        self._stop = threading.Event()
-        self._wake = threading.Event()
-        self._thread = threading.Thread(target=self._run, name="patron-pii-sweeper", daemon=True)
 
-    def start(self) -> None:
-        """Start sweeping."""
-        self._thread.start()
-
-    def wake(self) -> None:
-        """Sweep now (safe from any thread)."""
-        self._wake.set()
-
-    def stop(self) -> None:
-        """Stop sweeping and wait for the current sweep to end."""
-        self._stop.set()
-        self._wake.set()
-        self._thread.join(timeout=30)
-
-    def _run(self) -> None:
-        while True:
-            self._wake.wait(self._interval)
-            self._wake.clear()
-            if self._stop.is_set():
-                return
-            try:
-                run_pii_deletions(self._db, self._blobs)
-            except Exception:  # the database may be away for a while; the next sweep retries
-                log.exception("pii_sweep_failed")
+    def sweep(self) -> None:
+        """Scrub every customer whose deletion is pending."""
+        run_pii_deletions(self._db, self._blobs)

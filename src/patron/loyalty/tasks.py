@@ -8,7 +8,6 @@ stops the others nor undoes their changes; a failed account stays due for the ne
 from __future__ import annotations
 
 import datetime as dt
-import threading
 from collections.abc import Callable
 
 import structlog
@@ -16,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from patron.db import Database, unit_of_work
 from patron.kit import clock
+from patron.kit.sweeper import Sweeper
 from patron.loyalty.expiry import service as expiry
 from patron.loyalty.tiers import service as tiers
 from patron.orgs.config import OrgConfig
@@ -143,43 +143,19 @@ def run_loyalty_sweep(db: Database, now: dt.datetime | None = None) -> dict[str,
     return counts
 
 
-class LoyaltySweeper:
+class LoyaltySweeper(Sweeper):
     """Run the loyalty sweep in a background thread: when woken, and every ``interval``.
 
     The periodic sweep (``interval`` > 0) expires lots and lowers tiers shortly after they
     fall due; ``wake`` runs one at once.
     """
 
+    name = "loyalty-sweeper"
+
     def __init__(self, db: Database, interval: float) -> None:
+        super().__init__(interval)
         self._db = db
-        self._interval = interval if interval > 0 else None
-        self._stop = threading.Event()
-        self._wake = threading.Event()
-        self._thread = threading.Thread(
-            target=self._run, name="patron-loyalty-sweeper", daemon=True
-        )
 
-    def start(self) -> None:
-        """Start sweeping."""
-        self._thread.start()
-
-    def wake(self) -> None:
-        """Sweep now (safe from any thread)."""
-        self._wake.set()
-
-    def stop(self) -> None:
-        """Stop sweeping and wait for the current sweep to end."""
-        self._stop.set()
-        self._wake.set()
-        self._thread.join(timeout=30)
-
-    def _run(self) -> None:
-        while True:
-            self._wake.wait(self._interval)
-            self._wake.clear()
-            if self._stop.is_set():
-                return
-            try:
-                run_loyalty_sweep(self._db)
-            except Exception:  # the next sweep retries
-                log.exception("loyalty_sweep_failed")
+    def sweep(self) -> None:
+        """Release, expire and renew what is due now."""
+        run_loyalty_sweep(self._db)

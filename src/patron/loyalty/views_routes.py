@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter
 
 from patron.auth.dependencies import CurrentPrincipal
 from patron.loyalty import members
+from patron.loyalty.params import (
+    AccountId,
+    IdentifierName,
+    IdentifierValue,
+    ProgramId,
+    RequiredSource,
+)
 from patron.loyalty.views import loyalty_details
-from patron.web import REQUIRED, PathId, ReadSession, Route, error_responses
+from patron.web import PathId, ReadSession, Route, error_responses
 
 ERRORS = error_responses(
     {
@@ -19,11 +26,6 @@ ERRORS = error_responses(
 )
 
 router = APIRouter(prefix="/v2/customers", tags=["loyalty"], responses=ERRORS, route_class=Route)
-
-ProgramId = Annotated[
-    int | None,
-    Query(alias="programId", ge=1, le=2**31 - 1, description="Only this loyalty program"),
-]
 
 
 @router.get("/{customer_id:int}/loyaltyDetails")
@@ -47,14 +49,10 @@ def by_id(
 def by_identifier(
     principal: CurrentPrincipal,
     session: ReadSession,
-    source: Annotated[str | None, Query(json_schema_extra=REQUIRED)] = None,
-    account_id: Annotated[str | None, Query(alias="accountId")] = None,
-    identifier_name: Annotated[
-        str | None, Query(alias="identifierName", json_schema_extra=REQUIRED)
-    ] = None,
-    identifier_value: Annotated[
-        str | None, Query(alias="identifierValue", json_schema_extra=REQUIRED)
-    ] = None,
+    source: RequiredSource = None,
+    account_id: AccountId = None,
+    identifier_name: IdentifierName = None,
+    identifier_value: IdentifierValue = None,
     program_id: ProgramId = None,
 ) -> dict[str, Any]:
     """Return the loyalty details of the customer holding an identifier (as by id)."""

@@ -306,3 +306,44 @@ def till_attributions(
         }
         for till in repository.tills_by_ids(session, org_id, till_ids)
     }
+
+
+# The attribution entity fields the API document shows beyond those of a till's attribution.
+ENTITY_DEFAULTS: dict[str, Any] = {
+    "adminType": "GENERAL",
+    "isActive": True,
+    "isOuEnabled": False,
+    "timeZoneId": 0,
+    "currencyId": 0,
+    "languageId": 0,
+}
+
+
+def full_entity(attribution: dict[str, Any]) -> dict[str, Any]:
+    """Render a till attribution as the document's full entity shape (``addedBy`` of requests)."""
+    if not attribution:
+        return {}
+    return {**attribution, **{k: attribution.get(k, v) for k, v in ENTITY_DEFAULTS.items()}}
+
+
+def till_entities(session: Session, org_id: int, till_ids: set[int]) -> dict[int, dict[str, Any]]:
+    """Render tills of the org as full ``TILL`` entities, by id."""
+    return {k: full_entity(v) for k, v in till_attributions(session, org_id, till_ids).items()}
+
+
+def store_entities(session: Session, org_id: int, till_ids: set[int]) -> dict[int, dict[str, Any]]:
+    """Render the store of each till as the documented ``STORE`` entity, by till id."""
+    out: dict[int, dict[str, Any]] = {}
+    for till in repository.tills_by_ids(session, org_id, till_ids) if till_ids else []:
+        store = repository.get_store(session, till.store_id)
+        if store is None:
+            continue
+        out[till.id] = {
+            "id": store.id,
+            "code": store.code,
+            "description": "",
+            "name": store.name,
+            "type": "STORE",
+            **ENTITY_DEFAULTS,
+        }
+    return out

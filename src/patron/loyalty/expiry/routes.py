@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter
 
 from patron.auth.dependencies import CurrentPrincipal
 from patron.loyalty.expiry.schemas import PointsExpiryScheduleOut, UpdateExpiryIn, UpdateExpiryOut
@@ -13,7 +13,14 @@ from patron.loyalty.expiry.service import (
     points_expiry_schedule_by_identifier,
 )
 from patron.loyalty.expiry.updates import update_expiry
-from patron.web import REQUIRED, PathId, QueryId, ReadSession, Route, WriteSession, error_responses
+from patron.loyalty.params import (
+    AccountId,
+    IdentifierName,
+    IdentifierValue,
+    ProgramId,
+    RequiredSource,
+)
+from patron.web import PathId, ReadSession, Route, WriteSession, error_responses
 
 ERRORS = error_responses(
     {
@@ -24,8 +31,6 @@ ERRORS = error_responses(
 )
 
 router = APIRouter(tags=["loyalty"], responses=ERRORS, route_class=Route)
-
-ProgramId = Annotated[QueryId, Query(alias="programId", description="Only this program")]
 
 
 @router.get(
@@ -51,14 +56,10 @@ def expiry_schedule(
 def expiry_schedule_by_identifier(
     principal: CurrentPrincipal,
     session: ReadSession,
-    source: Annotated[str | None, Query(json_schema_extra=REQUIRED)] = None,
-    account_id: Annotated[str | None, Query(alias="accountId")] = None,
-    identifier_name: Annotated[
-        str | None, Query(alias="identifierName", json_schema_extra=REQUIRED)
-    ] = None,
-    identifier_value: Annotated[
-        str | None, Query(alias="identifierValue", json_schema_extra=REQUIRED)
-    ] = None,
+    source: RequiredSource = None,
+    account_id: AccountId = None,
+    identifier_name: IdentifierName = None,
+    identifier_value: IdentifierValue = None,
     program_id: ProgramId = None,
 ) -> dict[str, Any]:
     """List the expiry schedule of the customer holding an identifier (`source` may be `ALL`)."""

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter
 
 from patron.auth.dependencies import CurrentPrincipal
+from patron.loyalty.params import AccountId, IdentifierName, IdentifierValue
+from patron.loyalty.params import RequiredSource as Source
 from patron.loyalty.redemptions.schemas import (
     AdjustIn,
     AdjustmentOut,
@@ -16,7 +18,7 @@ from patron.loyalty.redemptions.schemas import (
     ReverseIn,
 )
 from patron.loyalty.redemptions.service import adjust, redeem, reverse
-from patron.web import REQUIRED, PathId, Route, WriteSession, error_responses
+from patron.web import PathId, Route, WriteSession, error_responses
 
 ERRORS = error_responses(
     {
@@ -32,15 +34,6 @@ ERRORS = error_responses(
 )
 
 router = APIRouter(tags=["loyalty"], responses=ERRORS, route_class=Route)
-
-Source = Annotated[
-    str | None, Query(description="Source of the identifier, or ALL", json_schema_extra=REQUIRED)
-]
-AccountId = Annotated[
-    str | None, Query(alias="accountId", description="Account of a multi-account source")
-]
-IdentifierName = Annotated[str | None, Query(alias="identifierName", json_schema_extra=REQUIRED)]
-IdentifierValue = Annotated[str | None, Query(alias="identifierValue", json_schema_extra=REQUIRED)]
 
 
 @router.post(

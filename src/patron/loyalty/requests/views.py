@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from patron.customers.history import CHANGE_TYPES as DOCUMENTED_CHANGE_TYPES
 from patron.errors import Invalid
 from patron.kit import clock
 from patron.kit.pagination import Page
@@ -21,36 +22,13 @@ from patron.loyalty import accounts, members
 from patron.loyalty.models import Request
 from patron.loyalty.requests import repository
 from patron.loyalty.requests.repository import GOODWILL_POINTS, PENDING, RETRO, RETRO_BILL
-from patron.orgs import repository as orgs_repository
 from patron.orgs.config import OrgConfig
-from patron.orgs.service import till_attributions
+from patron.orgs.service import store_entities, till_entities
 
 INVALID_INPUT = 400
 INVALID_PROGRAM = 1101
 # The change types the documentation lists for ``retroRequest``; only RETRO has rows here.
-CHANGE_TYPES = frozenset(
-    {
-        "EMAIL",
-        "MOBILE",
-        "EXTERNAL_ID",
-        "MERGE",
-        "ADDRESS",
-        "MOBILE_REALLOC",
-        "COUPON",
-        "POINTS",
-        "TIER",
-        RETRO,
-    }
-)
-# The attribution entity fields the documentation shows beyond those of a till's attribution.
-ENTITY_DEFAULTS: dict[str, Any] = {
-    "adminType": "GENERAL",
-    "isActive": True,
-    "isOuEnabled": False,
-    "timeZoneId": 0,
-    "currencyId": 0,
-    "languageId": 0,
-}
+CHANGE_TYPES = frozenset(DOCUMENTED_CHANGE_TYPES)
 
 
 @dataclass(frozen=True)
@@ -74,33 +52,9 @@ class RetroQuery:
     end_id: int | None = None
 
 
-def _entity(attribution: dict[str, Any]) -> dict[str, Any]:
-    if not attribution:
-        return {}
-    return {**attribution, **ENTITY_DEFAULTS}
-
-
 def _tills(session: Session, org_id: int, rows: list[Request]) -> dict[int, dict[str, Any]]:
     ids = {r.added_by for r in rows} | {r.updated_by for r in rows}
-    return {k: _entity(v) for k, v in till_attributions(session, org_id, ids).items()}
-
-
-def store_entities(session: Session, org_id: int, till_ids: set[int]) -> dict[int, dict[str, Any]]:
-    """Render the store of each till as the documented ``STORE`` entity, by till id."""
-    out: dict[int, dict[str, Any]] = {}
-    for till in orgs_repository.tills_by_ids(session, org_id, till_ids) if till_ids else []:
-        store = orgs_repository.get_store(session, till.store_id)
-        if store is None:
-            continue
-        out[till.id] = {
-            "id": store.id,
-            "code": store.code,
-            "description": "",
-            "name": store.name,
-            "type": "STORE",
-            **ENTITY_DEFAULTS,
-        }
-    return out
+    return till_entities(session, org_id, ids)
 
 
 def _value(points: Decimal) -> str:

@@ -7,9 +7,10 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 
 from patron.auth.dependencies import CurrentPrincipal
+from patron.loyalty.params import AccountId, IdentifierName, IdentifierValue, RequiredSource
 from patron.loyalty.tiers.adjustment import Lookup, adjust_tier
 from patron.loyalty.tiers.schemas import SlabAdjustmentIn, SlabAdjustmentOut
-from patron.web import REQUIRED, Route, WriteSession, error_responses
+from patron.web import Route, WriteSession, error_responses
 
 ERRORS = error_responses(
     {
@@ -29,14 +30,10 @@ def manual_slab_adjustment(
     body: SlabAdjustmentIn,
     principal: CurrentPrincipal,
     session: WriteSession,
-    source: Annotated[str | None, Query(json_schema_extra=REQUIRED)] = None,
-    account_id: Annotated[str | None, Query(alias="accountId")] = None,
-    identifier_name: Annotated[
-        str | None, Query(alias="identifierName", json_schema_extra=REQUIRED)
-    ] = None,
-    identifier_value: Annotated[
-        str | None, Query(alias="identifierValue", json_schema_extra=REQUIRED)
-    ] = None,
+    source: RequiredSource = None,
+    account_id: AccountId = None,
+    identifier_name: IdentifierName = None,
+    identifier_value: IdentifierValue = None,
     entity_type: Annotated[
         str | None, Query(alias="type", description="CUSTOMER (the default); USERGROUP2 is refused")
     ] = None,

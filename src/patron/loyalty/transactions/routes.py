@@ -7,6 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Body, Header, Query, Response
 
 from patron.auth.dependencies import CurrentPrincipal
+from patron.loyalty.params import AccountId, IdentifierValue
 from patron.loyalty.transactions.schemas import BulkOut, TransactionIn, TransactionOut
 from patron.loyalty.transactions.service import (
     Lookup,
@@ -40,12 +41,8 @@ IdentifierName = Annotated[
         json_schema_extra=REQUIRED,
     ),
 ]
-IdentifierValue = Annotated[str | None, Query(alias="identifierValue", json_schema_extra=REQUIRED)]
 Source = Annotated[
     str | None, Query(description="Source of the customer's profile (absent: any source)")
-]
-AccountId = Annotated[
-    str | None, Query(alias="accountId", description="Account of a multi-account source")
 ]
 UseAsync = Annotated[
     bool | None,

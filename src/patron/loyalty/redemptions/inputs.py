@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from patron.customers.lookup import MERGED
 from patron.customers.models import Customer
 from patron.errors import Invalid, NotFound
-from patron.kit.ids import MAX_ID
+from patron.kit.ids import parse_id
 from patron.loyalty import members
 from patron.orgs.config import OrgConfig
 
@@ -90,9 +90,10 @@ def identify(session: Session, org: OrgConfig, kind: Any, value: Any) -> Custome
     if not text:
         raise Invalid(INVALID_IDENTIFIER, "Customer identifier is invalid: value is required")
     if canonical == ID:
-        if not (text.isascii() and text.isdigit()) or not 1 <= int(text) <= MAX_ID:
+        customer_id = parse_id(text)
+        if customer_id is None:
             raise Invalid(INVALID_IDENTIFIER, f"Customer identifier is invalid: id {text!r}")
-        return members.by_id(session, org, int(text))
+        return members.by_id(session, org, customer_id)
     return members.by_identifier(session, org, "ALL", None, IDENTIFIER_NAMES[canonical], text)
 
 

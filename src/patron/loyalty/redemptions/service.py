@@ -18,7 +18,7 @@ from patron.customers.lookup import follow_merges
 from patron.customers.models import Customer
 from patron.errors import Conflict, Invalid, NotFound, Notice, PatronError
 from patron.kit import clock
-from patron.kit.ids import MAX_ID
+from patron.kit.ids import parse_id
 from patron.loyalty import accounts, ledger, members
 from patron.loyalty.ledger import Cause, InsufficientPoints, Kind, Posting
 from patron.loyalty.models import ZERO, Account, Redemption
@@ -250,12 +250,10 @@ def redeem(
 
 
 def _redemption_id(value: Any) -> int:
-    text = (
-        str(value).strip() if isinstance(value, str | int) and not isinstance(value, bool) else ""
-    )
-    if not (text.isascii() and text.isdigit()) or not 1 <= int(text) <= MAX_ID:
+    redemption_id = parse_id(value)
+    if redemption_id is None:
         raise Invalid(INVALID_REDEMPTION_ID, f"Invalid redemption id: {value!r}")
-    return int(text)
+    return redemption_id
 
 
 def _owner(session: Session, org: OrgConfig, redemption: Redemption) -> Customer:

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from patron.customers.models import Customer
 from patron.errors import Invalid
-from patron.kit.ids import MAX_ID
+from patron.kit.ids import parse_id
 from patron.loyalty import accounts, members
 from patron.loyalty.requests import repository
 from patron.loyalty.requests.repository import (
@@ -91,14 +91,6 @@ def parse_points(text: str | None, label: str) -> Decimal:
             "three decimals)",
         )
     return value
-
-
-def parse_id(text: str | None) -> int | None:
-    """Return the id a text holds (a whole number from 1), or None."""
-    value = (text or "").strip()
-    if not (value.isascii() and value.isdigit()) or not 1 <= int(value) <= MAX_ID:
-        return None
-    return int(value)
 
 
 def parse_program(org: OrgConfig, text: str | None) -> Program:

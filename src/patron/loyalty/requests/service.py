@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from patron.auth.principal import Principal
 from patron.errors import Forbidden, Invalid, NotFound, Notice, PatronError
 from patron.kit import clock
+from patron.kit.ids import parse_id
 from patron.loyalty import accounts, members
 from patron.loyalty.ledger import Cause, Kind, Posting
 from patron.loyalty.models import Bill, Request
@@ -28,7 +29,6 @@ from patron.loyalty.requests.inputs import (
     Identification,
     check_entity_type,
     find_customer,
-    parse_id,
     parse_kind,
     parse_points,
     parse_program,

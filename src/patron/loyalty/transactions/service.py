@@ -18,7 +18,7 @@ from patron.auth.principal import Principal
 from patron.customers.models import Customer
 from patron.errors import Invalid, NotFound, Notice, PatronError
 from patron.kit import clock
-from patron.kit.ids import MAX_ID
+from patron.kit.ids import MAX_ID, parse_id
 from patron.loyalty import members
 from patron.loyalty.transactions import repository
 from patron.loyalty.transactions.bills import (
@@ -168,9 +168,10 @@ def _customer(session: Session, org: OrgConfig, lookup: Lookup, *, in_bulk: bool
     name = (lookup.identifier_name or "").strip()
     value = (lookup.identifier_value or "").strip()
     if name.lower() == ID:
-        if not (value.isascii() and value.isdigit()) or not 1 <= int(value) <= MAX_ID:
+        customer_id = parse_id(value)
+        if customer_id is None:
             raise NotFound(CUSTOMER_NOT_FOUND, f"Customer not found: no customer has id {value!r}")
-        return members.by_id(session, org, int(value))
+        return members.by_id(session, org, customer_id)
     # Without a source the identifier is looked for in every source (bulk items need one).
     source = lookup.source if in_bulk or lookup.source else ALL_SOURCES
     return members.by_identifier(session, org, source, lookup.account_id, name, value)

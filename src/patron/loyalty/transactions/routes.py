@@ -7,6 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Body, Header, Query, Response
 
 from patron.auth.dependencies import CurrentPrincipal
+from patron.kit.wire import ErrorEnvelope
 from patron.loyalty.params import AccountId, IdentifierValue
 from patron.loyalty.transactions.schemas import BulkOut, TransactionIn, TransactionOut
 from patron.loyalty.transactions.service import (
@@ -102,7 +103,18 @@ def add(
     return add_transaction(session, principal, lookup, body, options)
 
 
-@router.post("/v2/transactions/bulk", response_model=BulkOut, response_model_exclude_unset=True)
+@router.post(
+    "/v2/transactions/bulk",
+    response_model=BulkOut,
+    response_model_exclude_unset=True,
+    responses={
+        400: {
+            "model": BulkOut | ErrorEnvelope,
+            "description": "Every item failed (the same body as 200), or the body is malformed "
+            "(the error envelope: 400, 672)",
+        }
+    },
+)
 def add_bulk(
     body: Annotated[
         list[Any],

@@ -100,9 +100,10 @@ ENROL_SQL = [
     """
     INSERT INTO loyalty_accounts (org_id, customer_id, program_id, tier_number, tier_since,
         tier_expires_at, points, delayed, lifetime, redeemed, expired, returned, delayed_returned,
-        adjusted, transferred_out, purchases, created_at, updated_at, version)
+        adjusted, transferred_out, purchases, baseline_purchases, baseline_lifetime, created_at,
+        updated_at, version)
     SELECT %(org)s, g, %(program)s, %(tier)s, %(at)s, %(tier_expires)s, %(points)s, 0,
-           %(points)s, 0, 0, 0, 0, 0, 0, 0, %(at)s, %(at)s, 2
+           %(points)s, 0, 0, 0, 0, 0, 0, 0, 0, 0, %(at)s, %(at)s, 2
     FROM generate_series(%(first)s::bigint, %(last)s::bigint) g ORDER BY g""",
     """
     INSERT INTO loyalty_entries (org_id, account_id, kind, points, delayed, raw_points,

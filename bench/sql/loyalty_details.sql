@@ -12,5 +12,6 @@ SELECT customers.id, customers.org_id, customers.loyalty_type, customers.status_
   FROM customers WHERE customers.id = :c;
 SELECT id, org_id, customer_id, program_id, tier_number, tier_since, tier_expires_at, points,
        delayed, lifetime, redeemed, expired, returned, delayed_returned, adjusted,
-       transferred_out, purchases, created_at, updated_at, version
+       transferred_out, purchases, baseline_purchases, baseline_lifetime, created_at,
+       updated_at, version
   FROM loyalty_accounts WHERE org_id = 100 AND customer_id = :c ORDER BY program_id;

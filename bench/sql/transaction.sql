@@ -36,7 +36,8 @@ RETURNING id \gset bill_
 RELEASE SAVEPOINT sa_savepoint_1;
 SELECT id, org_id, customer_id, program_id, tier_number, tier_since, tier_expires_at, points,
        delayed, lifetime, redeemed, expired, returned, delayed_returned, adjusted,
-       transferred_out, purchases, created_at, updated_at, version
+       transferred_out, purchases, baseline_purchases, baseline_lifetime, created_at,
+       updated_at, version
   FROM loyalty_accounts
  WHERE org_id = 100 AND customer_id = :cust_id AND program_id = 1 FOR UPDATE
 \gset a_
@@ -66,6 +67,7 @@ SELECT id, org_id, customer_id, source, account_id, first_name, last_name, field
   FROM profiles WHERE customer_id = :cust_id ORDER BY id;
 SELECT id, org_id, customer_id, program_id, tier_number, tier_since, tier_expires_at, points,
        delayed, lifetime, redeemed, expired, returned, delayed_returned, adjusted,
-       transferred_out, purchases, created_at, updated_at, version
+       transferred_out, purchases, baseline_purchases, baseline_lifetime, created_at,
+       updated_at, version
   FROM loyalty_accounts WHERE org_id = 100 AND customer_id = :cust_id ORDER BY program_id;
 COMMIT;

@@ -48,6 +48,8 @@ def upgrade() -> None:
         sa.Column("adjusted", sa.BigInteger(), nullable=False),
         sa.Column("transferred_out", sa.BigInteger(), nullable=False),
         sa.Column("purchases", sa.BigInteger(), nullable=False),
+        sa.Column("baseline_purchases", sa.BigInteger(), nullable=False),
+        sa.Column("baseline_lifetime", sa.BigInteger(), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("version", sa.Integer(), nullable=False),

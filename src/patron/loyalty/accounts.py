@@ -174,11 +174,12 @@ def award(
 
 
 def measure(account: Account, criterion: Criterion) -> Decimal:
-    """Return the account's standing on ``criterion``."""
+    """Return the account's standing on ``criterion`` for an upgrade: lifetime purchases and
+    points count from the tier's last downgrade (from enrolment when it never had one)."""
     if criterion is Criterion.LIFETIME_PURCHASES:
-        return account.purchases
+        return account.purchases - account.baseline_purchases
     if criterion is Criterion.LIFETIME_POINTS:
-        return account.lifetime
+        return account.lifetime - account.baseline_lifetime
     return account.points
 
 
@@ -218,7 +219,14 @@ def set_tier(
     tz: dt.tzinfo,
     expires_at: dt.datetime | None = None,
 ) -> None:
-    """Put the account in ``tier`` from ``at`` (its validity runs from then)."""
+    """Put the account in ``tier`` from ``at`` (its validity runs from then).
+
+    Lowering the tier sets the upgrade baselines, so the purchases and points that reached the
+    old tier do not lift the account straight back into it.
+    """
+    if tier.serial_number < account.tier_number:
+        account.baseline_purchases = account.purchases
+        account.baseline_lifetime = account.lifetime
     account.tier_number = tier.serial_number
     account.tier_since = at
     account.tier_expires_at = expires_at or tier_expiry(program, tier, at, tz)

@@ -62,6 +62,10 @@ class Account(Base):
     adjusted: Mapped[Decimal] = mapped_column(Milli, default=ZERO)
     transferred_out: Mapped[Decimal] = mapped_column(Milli, default=ZERO)
     purchases: Mapped[Decimal] = mapped_column(Milli, default=ZERO)
+    # Purchases and lifetime points when the tier was last lowered: a higher tier is reached
+    # again only by what comes after, so a downgrade is not undone by the next bill.
+    baseline_purchases: Mapped[Decimal] = mapped_column(Milli, default=ZERO)
+    baseline_lifetime: Mapped[Decimal] = mapped_column(Milli, default=ZERO)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
     version: Mapped[int] = mapped_column(Integer, default=1)

@@ -28,7 +28,7 @@ from bench.load import Load, Result, run_pgbench, run_wrk
 from bench.report import Report, Row, record, show
 from bench.system import BenchError, describe_machine, ensure_tool, free_port, tool_version
 from patron.db import make_engine, unit_of_work
-from patron.loyalty import accounts, ledger
+from patron.loyalty import accounts, audit, ledger
 from patron.loyalty.models import ZERO, Account, Entry
 from patron.orgs.config import OrgConfig
 from patron.orgs.demo import DEMO_TILL_CODE
@@ -273,7 +273,7 @@ def seed(db: BenchDatabase) -> DataSet:
         with factory() as session:
             account = ledger.find_account(session, org.id, HEAVY_ID, program.program_id)
             assert account is not None
-            problems = ledger.check_account(session, account)
+            problems = audit.check_account(session, account)
             count = session.scalar(
                 select(func.count()).select_from(Entry).where(Entry.account_id == account.id)
             )
@@ -303,7 +303,7 @@ def check_ledger(db: BenchDatabase) -> tuple[int, list[str]]:
             )
             checked = list(session.scalars(query))
             for account in checked:
-                problems.extend(ledger.check_account(session, account))
+                problems.extend(audit.check_account(session, account))
     finally:
         engine.dispose()
     return len(checked), problems

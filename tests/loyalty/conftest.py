@@ -9,7 +9,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from patron.db import Database, unit_of_work
-from patron.loyalty.ledger import check_org
+from patron.loyalty.audit import check_org
 from tests.conftest import Api, OrgCredentials
 
 

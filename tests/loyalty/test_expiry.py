@@ -15,7 +15,7 @@ from sqlalchemy import func, select, update
 from patron.customers.models import Customer
 from patron.db import Database, unit_of_work
 from patron.kit import clock
-from patron.loyalty import accounts, ledger
+from patron.loyalty import accounts, audit, ledger
 from patron.loyalty.expiry.service import expire_due, expired_points, expiry_schedules, release_due
 from patron.loyalty.ledger import Cause, Kind, Posting
 from patron.loyalty.models import Account, Bill, Entry, Lot
@@ -223,7 +223,7 @@ def test_points_expire_at_the_end_of_the_day_in_the_org_zone(app_client: Any, db
     assert sweep(db, org.org_id, expected - dt.timedelta(seconds=1)) == (0, Decimal(0))
     assert sweep(db, org.org_id, expected) == (1, Decimal(50))
     with unit_of_work(db.read_session) as session:
-        assert ledger.check_org(session, org.org_id) == []
+        assert audit.check_org(session, org.org_id) == []
         summary = expired_points(session, config(session, org.org_id), cid)
     assert summary == [{"points": 50.0, "expiredOn": local_day.isoformat(), "programId": 1}]
 
@@ -441,7 +441,7 @@ def test_expired_points_are_summed_by_day_and_program_newest_first(
     sweep(db, org.org_id, now + dt.timedelta(days=5))
     with unit_of_work(db.read_session) as session:
         summary = expired_points(session, config(session, org.org_id), cid)
-        assert ledger.check_org(session, org.org_id) == []
+        assert audit.check_org(session, org.org_id) == []
     assert summary == [
         {"points": 7.0, "expiredOn": clock.local_date(second, dt.UTC), "programId": 1},
         {"points": 3.0, "expiredOn": clock.local_date(second, dt.UTC), "programId": 2},
@@ -649,7 +649,7 @@ def test_each_update_item_answers_its_own_code(app_client: Any, db: Database) ->
         errors = [e["code"] for e in response.json()["response"][0]["errors"]]
         assert errors == ([code] if code else []), (body, response.text)
     with unit_of_work(db.read_session) as session:
-        assert ledger.check_org(session, org.org_id) == []
+        assert audit.check_org(session, org.org_id) == []
 
 
 def test_a_non_loyalty_customer_cannot_have_expiries_changed(api: Api, db: Database) -> None:

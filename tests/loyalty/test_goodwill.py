@@ -10,7 +10,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from patron.db import Database, unit_of_work
-from patron.loyalty.ledger import check_org, find_account
+from patron.loyalty.audit import check_org
+from patron.loyalty.ledger import find_account
 from patron.orgs.demo import DEMO_PROGRAM
 from tests.api.helpers import codes, register
 from tests.conftest import Api, OrgCredentials, make_org

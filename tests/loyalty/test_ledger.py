@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from patron.db import Database, unit_of_work
 from patron.kit import clock
-from patron.loyalty import accounts, ledger
+from patron.loyalty import accounts, audit, ledger
 from patron.loyalty.ledger import Cause, InsufficientPoints, Kind, Posting
 from patron.loyalty.models import Account, Lot
 from patron.orgs.config import OrgConfig
@@ -67,7 +67,7 @@ def test_debits_take_the_first_expiring_lot_first(api: Api, db: Database) -> Non
         assert remaining(session, account) == [(30, 20), (50, 0), (20, 20)]
         assert account.points == 40
         assert account.redeemed == 60
-        assert ledger.check_account(session, account) == []
+        assert audit.check_account(session, account) == []
 
 
 def test_a_debit_beyond_the_balance_is_refused_and_changes_nothing(api: Api, db: Database) -> None:
@@ -100,7 +100,7 @@ def test_expiring_a_lot_takes_only_its_remainder(api: Api, db: Database) -> None
         assert entry.points == -5
         assert account.expired == 5
         assert ledger.expire_lot(session, account, lot, posting()) is None
-        assert ledger.check_account(session, account) == []
+        assert audit.check_account(session, account) == []
 
 
 def test_delayed_points_are_not_redeemable_until_released(api: Api, db: Database) -> None:
@@ -125,7 +125,7 @@ def test_delayed_points_are_not_redeemable_until_released(api: Api, db: Database
             ledger.debit(session, account, Kind.REDEMPTION, Decimal(1), posting())
         ledger.release_lot(session, account, lot, posting())
         assert (account.points, account.delayed) == (40, 0)
-        assert ledger.check_account(session, account) == []
+        assert audit.check_account(session, account) == []
 
 
 def test_a_natural_key_credits_once(api: Api, db: Database) -> None:
@@ -167,7 +167,7 @@ def test_the_check_reports_a_balance_that_disagrees_with_the_journal(
     with unit_of_work(db.write_session) as session:
         account = open_with_lots(session, api, customer_id)
         account.points += 1
-        problems = ledger.check_account(session, account)
+        problems = audit.check_account(session, account)
         assert any("points is 101" in p for p in problems)
         account.points -= 1
 
@@ -196,4 +196,4 @@ def test_a_lot_past_its_expiry_is_never_spent_even_before_the_sweep(api: Api, db
         ledger.debit(session, account, Kind.REDEMPTION, Decimal(50), later)
         assert account.expired == 50
         assert account.points == 0
-        assert ledger.check_account(session, account) == []
+        assert audit.check_account(session, account) == []

@@ -11,7 +11,7 @@ import pytest
 
 from patron.db import Database, unit_of_work
 from patron.kit import clock
-from patron.loyalty import ledger
+from patron.loyalty import audit, ledger
 from patron.loyalty.ledger import Cause, Kind, Posting
 from patron.loyalty.models import Bill
 from patron.loyalty.tiers.service import Renewals, renew_due
@@ -196,7 +196,7 @@ def test_point_criteria_are_renewed_on_points(
     renew(db, org.org_id, clock.now())
     assert account_of(db, org.org_id, cid).tier_number == tier_after
     with unit_of_work(db.read_session) as session:
-        assert ledger.check_org(session, org.org_id) == []
+        assert audit.check_org(session, org.org_id) == []
 
 
 # Manual adjustment

@@ -11,7 +11,7 @@ from rich.console import Console
 from patron.config import Settings
 from patron.db import Database, open_database, unit_of_work
 from patron.kit import clock
-from patron.loyalty import ledger
+from patron.loyalty import audit, ledger
 from patron.loyalty.tasks import run_expiries, run_releases, run_renewals
 
 app = typer.Typer(help="Points expiry, tier renewal and ledger checks.", no_args_is_help=True)
@@ -86,7 +86,7 @@ def check(org: OrgOption = None) -> None:
     db = _database()
     try:
         with unit_of_work(db.read_session) as session:
-            problems = ledger.check_org(session, org)
+            problems = audit.check_org(session, org)
     finally:
         db.dispose()
     if problems:

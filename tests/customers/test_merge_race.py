@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 from typing import Any
 
 import pytest
@@ -11,30 +10,14 @@ from sqlalchemy import select
 from patron.customers.models import CommChannel, Customer, Identifier, Identity, Profile
 from patron.db import Database, unit_of_work
 from tests.api.helpers import register
+from tests.concurrency import concurrently, require_postgres
 from tests.conftest import Api
 from tests.factories import profile, registration, unique_mobile
 
 
 @pytest.fixture(autouse=True)
 def on_postgres(backend: str) -> None:
-    if backend != "postgresql":
-        pytest.skip("real write concurrency needs PostgreSQL")
-
-
-def concurrently(*calls: Any) -> list[Any]:
-    barrier = threading.Barrier(len(calls))
-    results: list[Any] = [None] * len(calls)
-
-    def run(i: int) -> None:
-        barrier.wait()
-        results[i] = calls[i]()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(calls))]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return results
+    require_postgres(backend)
 
 
 def add(api: Api, customer_id: int, mobile: str, source: str) -> Any:

@@ -3,9 +3,7 @@ negative, and opposite transfers complete without deadlock."""
 
 from __future__ import annotations
 
-import threading
 from decimal import Decimal
-from typing import Any
 
 import pytest
 
@@ -16,6 +14,7 @@ from patron.loyalty.ledger import Cause, Kind, Posting
 from patron.loyalty.models import Account
 from patron.orgs.service import load_org_config
 from tests.api.helpers import codes
+from tests.concurrency import concurrently, require_postgres
 from tests.conftest import Api
 from tests.loyalty.test_redemptions import balance, loyal, redeem, seed
 from tests.loyalty.test_transfers import by_id, transfer
@@ -23,25 +22,7 @@ from tests.loyalty.test_transfers import by_id, transfer
 
 @pytest.fixture(autouse=True)
 def on_postgres(backend: str) -> None:
-    if backend != "postgresql":
-        pytest.skip("real write concurrency needs PostgreSQL")
-
-
-def concurrently(*calls: Any) -> list[Any]:
-    barrier = threading.Barrier(len(calls))
-    results: list[Any] = [None] * len(calls)
-
-    def run(i: int) -> None:
-        barrier.wait()
-        results[i] = calls[i]()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(calls))]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=30)
-    assert not any(t.is_alive() for t in threads), "a request never finished"
-    return results
+    require_postgres(backend)
 
 
 def empty_to(db: Database, org_id: int, customer_id: int, points: int) -> None:

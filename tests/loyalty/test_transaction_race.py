@@ -2,39 +2,20 @@
 
 from __future__ import annotations
 
-import threading
-from typing import Any
-
 import pytest
 from sqlalchemy import func, select
 
 from patron.db import Database, unit_of_work
 from patron.loyalty.models import Bill, Entry
 from tests.api.helpers import codes
+from tests.concurrency import concurrently, require_postgres
 from tests.conftest import Api
 from tests.loyalty.test_transactions import customer, points, post, purchase
 
 
 @pytest.fixture(autouse=True)
 def on_postgres(backend: str) -> None:
-    if backend != "postgresql":
-        pytest.skip("real write concurrency needs PostgreSQL")
-
-
-def concurrently(*calls: Any) -> list[Any]:
-    barrier = threading.Barrier(len(calls))
-    results: list[Any] = [None] * len(calls)
-
-    def run(i: int) -> None:
-        barrier.wait()
-        results[i] = calls[i]()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(calls))]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return results
+    require_postgres(backend)
 
 
 @pytest.mark.parametrize("round_", range(2))

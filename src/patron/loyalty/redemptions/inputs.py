@@ -6,7 +6,7 @@ documented code rather than a schema error, so the points codes (801, 807, 422â€
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -15,6 +15,7 @@ from patron.customers.lookup import MERGED
 from patron.customers.models import Customer
 from patron.errors import Invalid, NotFound
 from patron.kit.ids import parse_id
+from patron.kit.numbers import decimal_of as number
 from patron.loyalty import members
 from patron.orgs.config import OrgConfig
 
@@ -28,23 +29,6 @@ THOUSANDTH = Decimal("0.001")
 # The identifier types of points calls, and the customer identifier each stands for.
 IDENTIFIER_NAMES = {"MOBILE": "mobile", "EMAIL": "email", "EXTERNALID": "externalId"}
 ID = "ID"
-
-
-def number(value: Any) -> Decimal | None:
-    """Return ``value`` as a finite decimal (a JSON number or numeric text), or None."""
-    if isinstance(value, bool) or value is None:
-        return None
-    if isinstance(value, int):
-        return Decimal(value)
-    if isinstance(value, float):
-        value = repr(value)
-    if not isinstance(value, str):
-        return None
-    try:
-        parsed = Decimal(value.strip())
-    except InvalidOperation:
-        return None
-    return parsed if parsed.is_finite() else None
 
 
 def positive_points(value: Any, code: int, name: str) -> Decimal:

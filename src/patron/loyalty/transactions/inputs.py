@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 from typing import Any
 
 from patron.errors import Invalid, Notice
 from patron.kit import clock
 from patron.kit.ids import MAX_ID
+from patron.kit.numbers import decimal_of as number
 from patron.loyalty.accounts import require_program
 from patron.loyalty.models import ZERO
 from patron.loyalty.transactions.schemas import LineItemIn, TransactionIn
@@ -95,25 +96,6 @@ class Transaction:
     redemption_ids: list[Any]
     details: dict[str, Any]
     warnings: list[Notice] = field(default_factory=list)
-
-
-def number(value: Any) -> Decimal | None:
-    """Return ``value`` as a finite decimal (a JSON number or numeric text), or None."""
-    if isinstance(value, bool) or value is None:
-        return None
-    if isinstance(value, Decimal):
-        return value if value.is_finite() else None
-    if isinstance(value, int):
-        return Decimal(value)
-    if isinstance(value, float):
-        value = repr(value)
-    if not isinstance(value, str):
-        return None
-    try:
-        parsed = Decimal(value.strip())
-    except InvalidOperation:
-        return None
-    return parsed if parsed.is_finite() else None
 
 
 def amount(value: Any, name: str = "billAmount") -> Decimal:

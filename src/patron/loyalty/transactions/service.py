@@ -19,6 +19,7 @@ from patron.customers.models import Customer
 from patron.errors import Invalid, NotFound, Notice, PatronError
 from patron.kit import clock
 from patron.kit.ids import MAX_ID, parse_id
+from patron.kit.numbers import decimal_of as number
 from patron.loyalty import members
 from patron.loyalty.transactions import repository
 from patron.loyalty.transactions.bills import (
@@ -27,7 +28,7 @@ from patron.loyalty.transactions.bills import (
     add_not_interested,
     add_purchase,
 )
-from patron.loyalty.transactions.inputs import BillType, Transaction, number, read_transaction
+from patron.loyalty.transactions.inputs import BillType, Transaction, read_transaction
 from patron.loyalty.transactions.returns import add_return
 from patron.loyalty.transactions.schemas import BulkTransactionIn, TransactionIn
 from patron.loyalty.views import loyalty_details

@@ -19,10 +19,11 @@ from patron.customers.models import Customer
 from patron.customers.status import fraud_status_of, status_of
 from patron.errors import Forbidden, Invalid, NotFound
 from patron.kit import clock
+from patron.kit.numbers import decimal_of as number
 from patron.loyalty import accounts, ledger, members
 from patron.loyalty.ledger import Cause, InsufficientPoints, Kind, Posting
 from patron.loyalty.models import Account, Transfer
-from patron.loyalty.redemptions.inputs import identify, is_merged, number, program_id
+from patron.loyalty.redemptions.inputs import identify, is_merged, program_id
 from patron.loyalty.redemptions.schemas import IdentifierIn
 from patron.loyalty.transfers import repository
 from patron.loyalty.transfers.schemas import TransferIn

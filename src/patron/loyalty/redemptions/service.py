@@ -30,6 +30,7 @@ from patron.orgs.config import OrgConfig
 from patron.orgs.programs import Program
 
 INVALID_INPUT = 400
+CUSTOMER_FRAUD = 809
 INVALID_SOURCE = 8012
 INVALID_POINTS = 801
 NOT_A_MULTIPLE = 807
@@ -174,6 +175,7 @@ def redeem(
     customer = members.by_id(session, org, customer_id)
     program = accounts.require_program(org, program_id(body.program_id))
     members.require_loyalty(customer)
+    members.refuse_fraud(org, customer, CUSTOMER_FRAUD)
     points = check_points(program, body.points)
     reference = (body.external_reference_number or "").strip() or None
     bill_number = (body.transaction_number or "").strip() or None

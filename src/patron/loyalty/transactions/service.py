@@ -39,6 +39,7 @@ IDENTIFIER_MISSING = 606
 BATCH_LIMIT = 672
 UNKNOWN_REDEMPTION = 901
 CUSTOMER_NOT_FOUND = 8015
+CUSTOMER_FRAUD = 618
 INVALID_INPUT = 400
 MAX_BULK = 100
 ALL_SOURCES = "ALL"
@@ -148,6 +149,7 @@ def _record(
         )
     transaction = read_transaction(org, body, at)
     customer = _customer(session, org, lookup, in_bulk=in_bulk)
+    members.refuse_fraud(org, customer, CUSTOMER_FRAUD)
     source = parse_source(lookup.source)
     context = Context(
         principal=principal,

@@ -16,7 +16,6 @@ from sqlalchemy.orm import Session
 
 from patron.auth.principal import Principal
 from patron.customers.models import Customer
-from patron.customers.status import fraud_status_of, status_of
 from patron.errors import Forbidden, Invalid, NotFound
 from patron.kit import clock
 from patron.kit.numbers import decimal_of as number
@@ -39,7 +38,6 @@ MERGED_CUSTOMER = 419
 NO_POINTS = 818
 NOT_ALLOWED = 403
 INVALID_IDENTIFIER = 8013
-FRAUD_STATUSES = frozenset({"MARKED", "CONFIRMED"})
 MAX_POINTS = Decimal(10) ** 12
 CUSTOMER = "CUSTOMER"
 DEDUCTION = "DEDUCTION"
@@ -79,10 +77,6 @@ def _party(
         raise
 
 
-def _is_fraud(org: OrgConfig, customer: Customer) -> bool:
-    return fraud_status_of(status_of(org, customer.status_label)) in FRAUD_STATUSES
-
-
 def plan(session: Session, org: OrgConfig, body: TransferIn) -> Plan:
     """Check a transfer's points, program and customers (everything but the balance)."""
     points = _points(body.points_tobe_transferred)
@@ -97,9 +91,9 @@ def plan(session: Session, org: OrgConfig, body: TransferIn) -> Plan:
         raise Invalid(SAME_CUSTOMER, "Points cannot be transferred to the same customer")
     members.require_loyalty(sender)
     members.require_loyalty(receiver)
-    if _is_fraud(org, sender):
+    if members.is_fraud(org, sender):
         raise Invalid(SENDER_FRAUD, "The customer transferring points is marked as fraud")
-    if _is_fraud(org, receiver):
+    if members.is_fraud(org, receiver):
         raise Invalid(RECEIVER_FRAUD, "The customer receiving points is marked as fraud")
     return Plan(program, sender, receiver, points, (body.notes or "").strip())
 

@@ -157,3 +157,36 @@ def api_org(session: Session, api: Api) -> OrgConfig:
     org = load_org_config(session, api.org.org_id)
     assert org is not None
     return org
+
+
+def test_a_merged_customer_s_transfers_show_on_the_survivor(api: Api) -> None:
+    holder_mobile = "919811122266"
+    holder = register(
+        api,
+        {
+            "loyaltyInfo": {"loyaltyType": "loyalty"},
+            "profiles": [profile(holder_mobile, source="WEBSITE")],
+        },
+    )
+    victim = loyalty_customer(api)
+    friend = loyalty_customer(api)
+    sent = api.post(
+        "/v2/points/transfer",
+        json={
+            "pointsTobeTransferred": 20,
+            "fromCustomerIdentifier": {"type": "ID", "value": str(victim)},
+            "toCustomerIdentifier": {"type": "ID", "value": str(friend)},
+        },
+    )
+    assert sent.status_code == 200, sent.text
+    merged = api.post(
+        f"/v2/customers/{victim}/changeIdentifier?source=INSTORE",
+        json={"add": [{"type": "mobile", "value": holder_mobile}]},
+    )
+    assert merged.json()["createdId"] == holder
+    transfers = api.get(f"/v2/customers/{holder}/pointsTransfers").json()["data"]
+    assert [(t["transferType"], t["pointsTransferred"]) for t in transfers] == [("DEDUCTION", 20.0)]
+    assert (
+        api.get(f"/v2/customers/{holder}/loyaltyDetails").json()["data"][0]["loyaltyPoints"]
+        == 180.0
+    )

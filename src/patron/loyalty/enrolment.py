@@ -22,7 +22,7 @@ from patron.kit import clock
 from patron.kit.blobs import BlobStore
 from patron.loyalty import accounts, ledger
 from patron.loyalty.ledger import Cause, Kind, Posting
-from patron.loyalty.models import Bill, Entry, Request, Transfer
+from patron.loyalty.models import Bill, Entry, Redemption, Request, Transfer
 from patron.orgs.programs import Program
 from patron.orgs.service import load_org_config
 
@@ -157,8 +157,8 @@ def join_loyalty(
 
 
 def move_memberships(session: Session, org_id: int, victim_id: int, survivor_id: int) -> None:
-    """Move the victim's points (lot by lot, keeping expiries), purchases, bills and requests
-    to the survivor, recorded as merge entries on both accounts."""
+    """Move the victim's points (lot by lot, keeping expiries), purchases, bills, requests,
+    redemptions and transfers to the survivor, recorded as merge entries on both accounts."""
     org = load_org_config(session, org_id)
     now = clock.now()
     for victim in ledger.list_accounts(session, org_id, victim_id):
@@ -175,12 +175,19 @@ def move_memberships(session: Session, org_id: int, victim_id: int, survivor_id:
         session.flush()
         if program is not None and org is not None:
             accounts.upgrade(session, org, program, survivor, now)
-    # Bills follow the purchases; requests follow so that a pending one can still be decided.
-    for model in (Bill, Request):
+    # Bills follow the purchases; requests follow so that a pending one can still be decided;
+    # redemptions (to be reversed) and transfers (pointsTransfers) follow the points.
+    for model in (Bill, Request, Redemption):
         session.execute(
             update(model)
             .where(model.org_id == org_id, model.customer_id == victim_id)
             .values(customer_id=survivor_id)
+        )
+    for column in ("from_customer_id", "to_customer_id"):
+        session.execute(
+            update(Transfer)
+            .where(Transfer.org_id == org_id, getattr(Transfer, column) == victim_id)
+            .values({column: survivor_id})
         )
 
 

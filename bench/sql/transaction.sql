@@ -1,8 +1,8 @@
 -- The SQL transaction of one purchase (POST /v2/transactions?identifierName=mobile&source=INSTORE,
 -- a REGULAR bill of 1,000 with a new bill number), statement for statement as patron sends it to
 -- PostgreSQL: the customer by mobile, the bill-number check, the bill inside the savepoint that
--- catches a concurrent duplicate, the account's row lock, the award entry and its lot, the
--- purchases and the bill's points, then the names and balances the answer shows.
+-- catches a concurrent duplicate, the account's row lock, its balances and purchases, the award
+-- entry and its lot, the bill's points, then the names and balances the answer shows.
 -- Run by pgbench (-M prepared) on the database of `python -m bench loyalty`: customers 2 to 2001
 -- of the demo org (id 100, till 1, program 1) are enrolled loyalty customers whose INSTORE
 -- mobile is 9197 followed by their id on 8 digits (bench/loyalty.py, POOL_FIRST and POOL_LAST).
@@ -45,8 +45,8 @@ SELECT id, org_id, customer_id, program_id, tier_number, tier_since, tier_expire
 \set lifetime :a_lifetime + 10000
 \set version :a_version + 1
 \set purchases :a_purchases + 1000000
-UPDATE loyalty_accounts SET points = :points, lifetime = :lifetime, updated_at = now(),
-       version = :version
+UPDATE loyalty_accounts SET points = :points, lifetime = :lifetime, purchases = :purchases,
+       updated_at = now(), version = :version
  WHERE id = :a_id;
 INSERT INTO loyalty_entries (org_id, account_id, kind, points, delayed, raw_points, cause_type,
                              cause_id, key, till_id, notes, created_at)
@@ -60,7 +60,6 @@ VALUES (100, :a_id, :entry_id, 10000, 10000,
           AT TIME ZONE 'UTC',
         NULL, false, now())
 RETURNING id;
-UPDATE loyalty_accounts SET purchases = :purchases WHERE id = :a_id;
 UPDATE loyalty_bills SET points = 10000 WHERE id = :bill_id;
 SELECT id, org_id, customer_id, source, account_id, first_name, last_name, fields, created_at,
        created_by, updated_at, updated_by

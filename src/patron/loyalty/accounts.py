@@ -283,11 +283,12 @@ def earn_for_bill(
     threshold earns at the tier it was made in)."""
     rule = program.earning.transaction
     earned: Award | None = None
+    # Counted before the award is written, so that the account is updated once.
+    account.purchases += bill.amount
     if rule is not None:
         raw = rule.for_tier(account.tier_number).raw_points(bill.amount)
         earned = award(session, org, program, account, raw, posting, bill_number=bill.bill_number)
         bill.points = earned.points
-    account.purchases += bill.amount
     session.flush()
     slab = upgrade(session, org, program, account, posting.at)
     return BillEarning(award=earned, slab=slab)

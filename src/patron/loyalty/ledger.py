@@ -326,6 +326,7 @@ def expire_due_lots(session: Session, account: Account, at: dt.datetime) -> list
         )
         .order_by(Lot.expires_at, Lot.id)
         .with_for_update()
+        .execution_options(populate_existing=True)
     )
     entries = []
     for lot in list(due):

@@ -56,23 +56,6 @@ def lock_account(session: Session, account_id: int) -> Account | None:
     return session.scalars(query).first()
 
 
-def expired_lots(session: Session, account_id: int, now: dt.datetime) -> list[Lot]:
-    """Return the account's lots with points left whose expiry has passed, freshly read."""
-    query = (
-        select(Lot)
-        .where(
-            Lot.account_id == account_id,
-            Lot.remaining > 0,
-            Lot.expires_at.is_not(None),
-            Lot.expires_at <= now,
-        )
-        .order_by(Lot.expires_at, Lot.id)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    )
-    return list(session.scalars(query))
-
-
 def releasable_lots(session: Session, account_id: int, now: dt.datetime) -> list[Lot]:
     """Return the account's delayed lots whose points are redeemable from now, freshly read."""
     query = (

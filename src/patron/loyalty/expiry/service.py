@@ -25,7 +25,7 @@ from patron.loyalty import ledger, members
 from patron.loyalty.accounts import require_program
 from patron.loyalty.expiry import repository
 from patron.loyalty.ledger import Cause, Posting
-from patron.loyalty.models import ZERO, Account, Lot
+from patron.loyalty.models import ZERO, Account, Entry
 from patron.orgs.config import OrgConfig
 
 log = structlog.get_logger("patron.loyalty.expiry")
@@ -52,37 +52,15 @@ class Swept:
         )
 
 
-def expiry_key(lot_id: int) -> str:
-    """Return the natural key of a lot's expiry entry."""
-    return f"expiry:{lot_id}"
-
-
 def release_key(lot_id: int) -> str:
     """Return the natural key of a delayed lot's release entry."""
     return f"release:{lot_id}"
 
 
-def expire_lots(session: Session, account: Account, lots: list[Lot], now: dt.datetime) -> Swept:
-    """Expire what is left of ``lots`` of the locked ``account``; lots already expired are skipped."""
-    count, points = 0, ZERO
-    for lot in lots:
-        left = lot.remaining
-        if left <= 0:
-            continue
-        posting = Posting(
-            cause=Cause.LOT, cause_id=lot.id, till_id=None, at=now, key=expiry_key(lot.id)
-        )
-        try:
-            with session.begin_nested():
-                entry = ledger.expire_lot(session, account, lot, posting)
-        except IntegrityError:
-            # The key is taken: another sweep expired this lot first.
-            log.info("lot_already_expired", lot_id=lot.id, account_id=account.id)
-            continue
-        if entry is not None:
-            count += 1
-            points += left
-    return Swept(1 if count else 0, count, points)
+def swept_by(entries: list[Entry]) -> Swept:
+    """Count what expiry entries took."""
+    points = -sum((e.points + e.delayed for e in entries), start=ZERO)
+    return Swept(1 if entries else 0, len(entries), points)
 
 
 def expire_account(session: Session, account_id: int, now: dt.datetime) -> Swept:
@@ -90,7 +68,8 @@ def expire_account(session: Session, account_id: int, now: dt.datetime) -> Swept
     account = repository.lock_account(session, account_id)
     if account is None:
         return Swept()
-    swept = expire_lots(session, account, repository.expired_lots(session, account.id, now), now)
+    # Under the account's lock, so a concurrent sweep finds the lots already expired.
+    swept = swept_by(ledger.expire_due_lots(session, account, now))
     if swept.lots:
         log.info(
             "points_expired",

@@ -25,7 +25,6 @@ from patron.loyalty import ledger, members
 from patron.loyalty.accounts import require_program
 from patron.loyalty.expiry import repository
 from patron.loyalty.expiry.schemas import ExpiryDateIn, ExpiryUpdateIn, UpdateExpiryIn
-from patron.loyalty.expiry.service import expire_lots
 from patron.loyalty.models import Lot
 from patron.orgs.config import OrgConfig
 from patron.orgs.programs import end_of_day
@@ -223,7 +222,19 @@ def _apply(
     for lot in lots:
         lot.expires_at = change.expires_at
     session.flush()
-    expired = expire_lots(session, account, lots, now) if change.expires_at <= now else None
+    changed = {lot.id for lot in lots}
+    expired = (
+        -sum(
+            (
+                e.points + e.delayed
+                for e in ledger.expire_due_lots(session, account, now)
+                if e.cause_id in changed
+            ),
+            start=Decimal(0),
+        )
+        if change.expires_at <= now
+        else Decimal(0)
+    )
     return {
         "programId": change.program_id,
         "pointsAwardedRefId": change.ref_id,
@@ -232,7 +243,7 @@ def _apply(
         "points": ledger.render_points(points),
         "previousExpiryDate": clock.local_date(min(dated), org.zone) if dated else None,
         "expiryDate": clock.local_date(change.expires_at, org.zone),
-        "expiredPoints": ledger.render_points(expired.points if expired else Decimal(0)),
+        "expiredPoints": ledger.render_points(expired),
     }
 
 

@@ -6,6 +6,7 @@ import json
 from decimal import Decimal
 from typing import Any
 
+from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
 from patron.db import Database, unit_of_work
@@ -15,7 +16,7 @@ from patron.loyalty.ledger import Cause, Kind, Posting
 from patron.orgs.config import OrgConfig
 from patron.orgs.service import load_org_config
 from tests.api.helpers import codes, register
-from tests.conftest import Api
+from tests.conftest import Api, make_org
 from tests.factories import FIXTURES, profile
 
 
@@ -190,3 +191,15 @@ def test_a_merged_customer_s_transfers_show_on_the_survivor(api: Api) -> None:
         api.get(f"/v2/customers/{holder}/loyaltyDetails").json()["data"][0]["loyaltyPoints"]
         == 180.0
     )
+
+
+def test_an_org_without_programs_answers_every_loyalty_embed(
+    app_client: TestClient, db: Database
+) -> None:
+    api = Api(app_client, make_org(db, loyaltyPrograms=[]))
+    customer_id = loyalty_customer(api)
+    embeds = "points,mlp,promotionalPoints,expirySchedules,expiredPoints"
+    response = api.get(f"/v2/customers/{customer_id}?embed={embeds}")
+    assert response.status_code == 200, response.text
+    assert response.json()["loyaltyProgramDetails"] == []
+    assert api.get(f"/v2/customers/{customer_id}/loyaltyDetails").json()["data"] == []

@@ -12,7 +12,7 @@ from patron.customers import hooks, repository
 from patron.customers.models import CommChannel, Customer, Identifier, Profile
 from patron.customers.sources import SourceAccount
 from patron.customers.status import fraud_details
-from patron.errors import Invalid, NotFound, Notice
+from patron.errors import Invalid, NotFound
 from patron.kit import clock
 from patron.kit.clock import iso
 from patron.orgs.config import OrgConfig
@@ -69,14 +69,11 @@ def _card_details(
     return cards
 
 
-LOYALTY_EMBEDS = ("points", "mlp", "promotionalpoints", "expiryschedules", "expiredpoints")
-
-
 def parse_embeds(embed: str | None) -> list[str]:
-    """Split an ``embed`` parameter into lower-cased names, refusing unknown ones."""
+    """Split an ``embed`` parameter into lower-cased names, refusing those no domain serves."""
     names = [part.strip().lower() for part in (embed or "").split(",") if part.strip()]
     for name in names:
-        if name not in hooks.embed_hooks and name not in LOYALTY_EMBEDS:
+        if name not in hooks.embed_hooks:
             raise Invalid(400, f"Input is invalid: unknown embed {name!r}")
     return names
 
@@ -91,15 +88,7 @@ def _apply_embeds(
     detailed: bool,
 ) -> None:
     for name in embeds:
-        hook = hooks.embed_hooks.get(name)
-        if hook is not None:
-            out.update(hook(session, org, customer_id, base_url, detailed))
-        else:
-            out["warnings"].append(
-                Notice(
-                    91001, f"Failed to get point details: no loyalty program data for embed {name}"
-                ).as_dict()
-            )
+        out.update(hooks.embed_hooks[name](session, org, customer_id, base_url, detailed))
 
 
 def render_customer(

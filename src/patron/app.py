@@ -18,6 +18,7 @@ from patron.config import Settings
 from patron.customers.routes import router as customers_router
 from patron.customers.tasks import PiiSweeper
 from patron.db import Database, open_database
+from patron.groups.routes import router as groups_router
 from patron.images.routes import router as images_router
 from patron.images.upload import ENVELOPE_BYTES as UPLOAD_ENVELOPE
 from patron.kit.blobs import FileSystemBlobStore
@@ -46,6 +47,7 @@ ROUTERS = (
     images_router,
     webhooks_router,
     loyalty_router,
+    groups_router,
 )
 
 

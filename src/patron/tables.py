@@ -6,6 +6,7 @@ from patron.auth import models as auth_models
 from patron.customers import models as customers_models
 from patron.db import Base
 from patron.events import models as events_models
+from patron.groups import models as groups_models
 from patron.images import models as images_models
 from patron.loyalty import models as loyalty_models
 from patron.orgs import models as orgs_models
@@ -21,5 +22,6 @@ DOMAIN_MODELS = (
     subscriptions_models,
     images_models,
     loyalty_models,
+    groups_models,
 )
 metadata = Base.metadata

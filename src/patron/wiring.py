@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 
 from patron.config import Settings
 from patron.customers import hooks
+from patron.groups.lifecycle import leave_all_groups, move_groups
 from patron.images.service import delete_image, image_embed, move_image
 from patron.kit.blobs import BlobStore, FileSystemBlobStore
 from patron.loyalty import views as loyalty_views
@@ -75,8 +76,13 @@ def _loyalty_info(session: Session, org: OrgConfig, customer_id: int) -> dict[st
 
 def install_hooks() -> None:
     """Register every domain's merge, scrub, embed, join and loyalty-info hooks (idempotent)."""
-    hooks.merge_hooks[:] = [move_subscriptions, move_image, move_memberships]
-    hooks.scrub_hooks[:] = [_scrub_subscriptions, delete_image, scrub_memberships]
+    hooks.merge_hooks[:] = [move_subscriptions, move_image, move_memberships, move_groups]
+    hooks.scrub_hooks[:] = [
+        _scrub_subscriptions,
+        delete_image,
+        scrub_memberships,
+        leave_all_groups,
+    ]
     hooks.join_hooks[:] = [join_loyalty]
     hooks.loyalty_info_hooks[:] = [_loyalty_info]
     hooks.embed_hooks.clear()

@@ -54,6 +54,8 @@ def scrub_customer(session: Session, customer_id: int, blobs: BlobStore) -> bool
         if profiles
         else {}
     )
+    # Other domains go first: their events (a member leaving its groups) still say who it was.
+    run_scrub_hooks(session, customer.org_id, customer.id, blobs)
     for model in (Identifier, CommChannel, Identity):
         session.execute(delete(model).where(model.customer_id == customer.id))
     for profile in profiles:
@@ -62,7 +64,6 @@ def scrub_customer(session: Session, customer_id: int, blobs: BlobStore) -> bool
         profile.fields = {}
         profile.updated_at = clock.now()
     customer.extended_fields = {}
-    run_scrub_hooks(session, customer.org_id, customer.id, blobs)
     previous = customer.status_label
     label = deleted_label(principal.org)
     reason = customer.deletion_reason or ""

@@ -10,10 +10,11 @@ fails instead of overspending.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from enum import StrEnum
+from typing import Any
 
 from sqlalchemy import case, select
 from sqlalchemy.exc import IntegrityError
@@ -91,11 +92,20 @@ def find_account(
     session: Session, org_id: int, customer_id: int, program_id: int, *, lock: bool = False
 ) -> Account | None:
     """Return the customer's account in the program (row-locked when ``lock``)."""
-    query = select(Account).where(
-        Account.org_id == org_id,
-        Account.customer_id == customer_id,
-        Account.program_id == program_id,
-    )
+    return _find(session, org_id, Account.customer_id == customer_id, program_id, lock=lock)
+
+
+def find_group_account(
+    session: Session, org_id: int, group_id: int, program_id: int, *, lock: bool = False
+) -> Account | None:
+    """Return the user group's account in the program (row-locked when ``lock``)."""
+    return _find(session, org_id, Account.group_id == group_id, program_id, lock=lock)
+
+
+def _find(
+    session: Session, org_id: int, owner: Any, program_id: int, *, lock: bool
+) -> Account | None:
+    query = select(Account).where(Account.org_id == org_id, owner, Account.program_id == program_id)
     if lock:
         # A row already in the session is refreshed with the locked values, never kept stale.
         query = query.with_for_update().execution_options(populate_existing=True)
@@ -119,26 +129,61 @@ def open_account(
     tier_expires_at: dt.datetime | None = None,
 ) -> Account:
     """Return the customer's account in the program, locked, creating it when there is none."""
-    account = find_account(session, org_id, customer_id, program_id, lock=True)
+    return _open(
+        session,
+        Account(org_id=org_id, customer_id=customer_id, program_id=program_id),
+        lambda: find_account(session, org_id, customer_id, program_id, lock=True),
+        at,
+        tier_number,
+        tier_expires_at,
+    )
+
+
+def open_group_account(
+    session: Session,
+    org_id: int,
+    group_id: int,
+    program_id: int,
+    at: dt.datetime,
+    *,
+    tier_number: int = 1,
+    tier_expires_at: dt.datetime | None = None,
+) -> Account:
+    """Return the user group's account in the program, locked, creating it when there is none."""
+    return _open(
+        session,
+        Account(org_id=org_id, group_id=group_id, program_id=program_id),
+        lambda: find_group_account(session, org_id, group_id, program_id, lock=True),
+        at,
+        tier_number,
+        tier_expires_at,
+    )
+
+
+def _open(
+    session: Session,
+    new: Account,
+    find: Callable[[], Account | None],
+    at: dt.datetime,
+    tier_number: int,
+    tier_expires_at: dt.datetime | None,
+) -> Account:
+    account = find()
     if account is not None:
         return account
     try:
         with session.begin_nested():
-            account = Account(
-                org_id=org_id,
-                customer_id=customer_id,
-                program_id=program_id,
-                tier_number=tier_number,
-                tier_since=at,
-                tier_expires_at=tier_expires_at,
-                created_at=at,
-                updated_at=at,
-            )
-            session.add(account)
+            new.tier_number = tier_number
+            new.tier_since = at
+            new.tier_expires_at = tier_expires_at
+            new.created_at = at
+            new.updated_at = at
+            session.add(new)
             session.flush()
+            account = new
     except IntegrityError:
         # A concurrent unit of work opened it first; take its lock.
-        account = find_account(session, org_id, customer_id, program_id, lock=True)
+        account = find()
         if account is None:
             raise
     return account

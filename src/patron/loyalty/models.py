@@ -30,11 +30,14 @@ ZERO = Decimal(0)
 
 
 class Account(Base):
-    """A customer's membership of one program: tier and balances (a cache of the journal)."""
+    """A customer's (or a user group's) membership of one program: tier and balances (a cache
+    of the journal). Exactly one of ``customer_id`` and ``group_id`` names the owner."""
 
     __tablename__ = "loyalty_accounts"
     __table_args__ = (
         UniqueConstraint("org_id", "customer_id", "program_id"),
+        UniqueConstraint("org_id", "group_id", "program_id"),
+        CheckConstraint("(customer_id IS NULL) <> (group_id IS NULL)", name="one_owner"),
         CheckConstraint("points >= 0", name="points_not_negative"),
         CheckConstraint("delayed >= 0", name="delayed_not_negative"),
         CheckConstraint("tier_number >= 1", name="tier_number_positive"),
@@ -44,8 +47,11 @@ class Account(Base):
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
     org_id: Mapped[int] = mapped_column(Integer)
-    customer_id: Mapped[int] = mapped_column(
-        ForeignKey("customers.id", ondelete="CASCADE"), index=True
+    customer_id: Mapped[int | None] = mapped_column(
+        ForeignKey("customers.id", ondelete="CASCADE"), index=True, nullable=True
+    )
+    group_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_groups.id", ondelete="CASCADE"), index=True, nullable=True
     )
     program_id: Mapped[int] = mapped_column(Integer)
     tier_number: Mapped[int] = mapped_column(Integer, default=1)
@@ -169,6 +175,10 @@ class Bill(Base):
         ForeignKey("customers.id", ondelete="CASCADE"), index=True
     )
     program_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    # The user group the bill earned for (tagged, or pooled by a hierarchy); None: the customer.
+    group_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_groups.id", ondelete="SET NULL"), nullable=True
+    )
     type: Mapped[str] = mapped_column(String(24))
     bill_number: Mapped[str] = mapped_column(String(100))
     purchase_key: Mapped[str | None] = mapped_column(String(100), nullable=True)

@@ -14,6 +14,7 @@ from patron.orgs.catalog import (
     Source,
     default_required_identifiers,
 )
+from patron.orgs.hierarchies import HierarchyDef
 from patron.orgs.programs import Program
 
 
@@ -68,6 +69,7 @@ class OrgConfig:
     # The org file's requiredIdentifiers, by source; sources it leaves out use the defaults.
     required_overrides: Mapping[Source, tuple[str, ...]] = field(default_factory=dict)
     programs: tuple[Program, ...] = ()
+    hierarchies: tuple[HierarchyDef, ...] = ()
 
     @property
     def default_program(self) -> Program | None:
@@ -82,6 +84,11 @@ class OrgConfig:
         if program_id is None:
             return self.default_program
         return next((p for p in self.programs if p.program_id == program_id), None)
+
+    def hierarchy(self, code: str) -> HierarchyDef | None:
+        """Return the org file's hierarchy ``code`` (compared case-insensitively), or None."""
+        wanted = code.strip().lower()
+        return next((h for h in self.hierarchies if h.code.lower() == wanted), None)
 
     @property
     def zone(self) -> dt.tzinfo:

@@ -64,6 +64,37 @@ DEMO_PROGRAM: dict[str, Any] = {
     "autoApproveGoodwill": False,
 }
 
+# The demo fleet: an OWNER with DRIVER children; the owner's group pools the drivers' points.
+DEMO_HIERARCHY_CODE = "demo-fleet"
+DEMO_OWNER_ROLE = "OWNER"
+DEMO_DRIVER_ROLE = "DRIVER"
+DEMO_HIERARCHY: dict[str, Any] = {
+    "code": DEMO_HIERARCHY_CODE,
+    "name": "Demo fleet",
+    "description": "A fleet owner and its drivers, who earn into the owner's group",
+    "roles": [
+        {
+            "code": DEMO_OWNER_ROLE,
+            "name": "Owner",
+            "childRoleCode": DEMO_DRIVER_ROLE,
+            "maxChild": 10,
+            "pointsAggregationRole": True,
+        },
+        {
+            "code": DEMO_DRIVER_ROLE,
+            "name": "Driver",
+            "permissions": [
+                {"permissionCode": "block_points_redemption", "permissionValue": True},
+                {"permissionCode": "earn_points", "permissionValue": True},
+            ],
+        },
+    ],
+    "autoGroupCreationEnabled": True,
+    "hierarchyCreationStrict": False,
+    "skipRoleAllowed": False,
+    "default": True,
+}
+
 DEMO_ORG: dict[str, Any] = {
     "orgId": DEMO_ORG_ID,
     "name": "Demo Org",
@@ -121,6 +152,7 @@ DEMO_ORG: dict[str, Any] = {
         {"label": "Pending Deletion", "status": "PENDING_DELETION"},
     ],
     "loyaltyPrograms": [DEMO_PROGRAM],
+    "hierarchies": [DEMO_HIERARCHY],
 }
 
 
@@ -135,7 +167,8 @@ def ensure_demo_org(session: Session) -> bool:
         apply_org_file(session, demo_org_file())
         return True
     demo = repository.get_org(session, DEMO_ORG_ID)
-    if demo is not None and demo.name == DEMO_ORG["name"] and not demo.loyalty_programs:
-        # A demo org made by a release without loyalty gains its program and approver till.
+    outdated = demo is not None and (not demo.loyalty_programs or not demo.hierarchies)
+    if demo is not None and demo.name == DEMO_ORG["name"] and outdated:
+        # A demo org made by an earlier release gains its program, approver till and fleet.
         apply_org_file(session, demo_org_file())
     return False

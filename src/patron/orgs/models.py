@@ -24,6 +24,8 @@ class Org(Base):
     allow_private_webhooks: Mapped[bool] = mapped_column(Boolean, default=False)
     # The org file's loyaltyPrograms, as validated (see ``patron.orgs.programs``).
     loyalty_programs: Mapped[list[dict[str, Any]]] = mapped_column(JsonDoc, default=list)
+    # The org file's hierarchies, as validated (see ``patron.orgs.hierarchies``).
+    hierarchies: Mapped[list[dict[str, Any]]] = mapped_column(JsonDoc, default=list)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
 

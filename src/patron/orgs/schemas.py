@@ -14,6 +14,7 @@ from patron.orgs.catalog import (
     FieldType,
     Source,
 )
+from patron.orgs.hierarchies import HierarchyDef
 from patron.orgs.programs import Program
 
 _IDENTIFIER_BY_LOWER = {t.lower(): t for t in IDENTIFIER_TYPES}
@@ -123,6 +124,7 @@ class OrgFile(_Model):
     custom_fields: list[CustomFieldSpec | str] = Field(default_factory=list, alias="customFields")
     status_labels: list[StatusLabelSpec] = Field(default_factory=list, alias="statusLabels")
     loyalty_programs: list[Program] = Field(default_factory=list, alias="loyaltyPrograms")
+    hierarchies: list[HierarchyDef] = Field(default_factory=list)
 
     @field_validator("loyalty_programs")
     @classmethod
@@ -132,6 +134,16 @@ class OrgFile(_Model):
             raise ValueError("loyaltyPrograms: programId must be unique")
         if sum(p.default for p in value) > 1:
             raise ValueError("loyaltyPrograms: at most one program is the default")
+        return value
+
+    @field_validator("hierarchies")
+    @classmethod
+    def _unique_hierarchies(cls, value: list[HierarchyDef]) -> list[HierarchyDef]:
+        codes = [h.code.lower() for h in value]
+        if len(codes) != len(set(codes)):
+            raise ValueError("hierarchies: code must be unique")
+        if sum(h.default for h in value) > 1:
+            raise ValueError("hierarchies: at most one hierarchy is the default")
         return value
 
     @field_validator("primary_identifier")

@@ -11,6 +11,7 @@ from patron.kit.secrets import hash_secret, md5_hex
 from patron.orgs import repository
 from patron.orgs.catalog import MULTI_ACCOUNT_SOURCES, CustomerStatus, Source
 from patron.orgs.config import ExtendedField, OrgConfig, StatusLabelDef, StoreInfo
+from patron.orgs.hierarchies import HierarchyDef
 from patron.orgs.models import (
     ApiClient,
     CustomFieldDef,
@@ -71,6 +72,7 @@ def load_org_config(session: Session, org_id: int) -> OrgConfig | None:
         status_labels=labels,
         required_overrides=required,
         programs=tuple(Program.model_validate(p) for p in org.loyalty_programs or []),
+        hierarchies=tuple(HierarchyDef.model_validate(h) for h in org.hierarchies or []),
     )
 
 
@@ -99,6 +101,7 @@ def apply_org_file(session: Session, spec: OrgFile) -> Org:
     org.timezone = spec.timezone
     org.allow_private_webhooks = spec.allow_private_webhooks
     org.loyalty_programs = [p.model_dump(mode="json", by_alias=True) for p in spec.loyalty_programs]
+    org.hierarchies = [h.model_dump(mode="json", by_alias=True) for h in spec.hierarchies]
     org.updated_at = now
     session.flush()
     _apply_sources(session, spec)
@@ -287,6 +290,7 @@ def describe_org(session: Session, org_id: int) -> dict[str, Any] | None:
             for s in config.status_labels
         ],
         "loyaltyPrograms": [p.model_dump(mode="json", by_alias=True) for p in config.programs],
+        "hierarchies": [h.model_dump(mode="json", by_alias=True) for h in config.hierarchies],
     }
 
 

@@ -43,7 +43,7 @@ def group_event_data(
     *,
     group_id: int,
     group_name: str,
-    primary_member: Mapping[str, Any],
+    primary_member: Mapping[str, Any] | None,
     entered_by: Mapping[str, Any],
     changed_at: dt.datetime,
     member_added: Mapping[str, Any] | None = None,
@@ -51,12 +51,13 @@ def group_event_data(
 ) -> dict[str, Any]:
     """Return the ``data`` of groupCreated/groupUpdated/groupMemberAdded/groupMemberRemoved.
 
-    Pass ``member_added`` for groupMemberAdded and ``member_removed`` for groupMemberRemoved.
+    Pass ``member_added`` for groupMemberAdded and ``member_removed`` for groupMemberRemoved;
+    ``primaryMember`` is null while a group has no primary member.
     """
     data: dict[str, Any] = {
         "groupId": group_id,
         "groupName": group_name,
-        "primaryMember": dict(primary_member),
+        "primaryMember": dict(primary_member) if primary_member is not None else None,
     }
     if member_added is not None:
         data["memberAdded"] = dict(member_added)
@@ -108,7 +109,7 @@ def points_contribution_data(
     *,
     group_id: int,
     group_name: str,
-    primary_member: Mapping[str, Any],
+    primary_member: Mapping[str, Any] | None,
     contributing_member: Mapping[str, Any],
     activity: Mapping[str, Any],
     program: Mapping[str, Any],
@@ -118,7 +119,7 @@ def points_contribution_data(
     return {
         "groupId": group_id,
         "groupName": group_name,
-        "primaryMember": dict(primary_member),
+        "primaryMember": dict(primary_member) if primary_member is not None else None,
         "contributingMember": dict(contributing_member),
         "triggeringActivity": copy.deepcopy(dict(activity)),
         "loyaltyProgramDetails": copy.deepcopy(dict(program)),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from patron.loyalty.ledger import EARNING_KINDS
@@ -53,8 +53,14 @@ def net_purchases(
     program = Bill.program_id == account.program_id
     if is_default_program:
         program = or_(program, Bill.program_id.is_(None))
+    # A group's tier counts the bills that earned for it; a customer's, its own others.
+    owner = (
+        Bill.group_id == account.group_id
+        if account.group_id is not None
+        else and_(Bill.customer_id == account.customer_id, Bill.group_id.is_(None))
+    )
     purchases = select(Bill.id).where(
-        Bill.customer_id == account.customer_id,
+        owner,
         program,
         Bill.type == PURCHASE,
         Bill.billing_date >= since,

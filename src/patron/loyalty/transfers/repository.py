@@ -20,7 +20,7 @@ def account_ids(
         Account.program_id == program_id,
         Account.customer_id.in_(customer_ids),
     )
-    return {int(row[0]): int(row[1]) for row in session.execute(query)}
+    return {int(owner): int(account) for owner, account in session.execute(query) if owner}
 
 
 def add_transfer(session: Session, transfer: Transfer) -> Transfer:

@@ -1,0 +1,1 @@
+"""Groups and hierarchies: fleets, families and companies that earn and redeem together."""

@@ -1,0 +1,1 @@
+"""Hierarchy definitions and companies through the API."""

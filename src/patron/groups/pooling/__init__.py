@@ -1,0 +1,1 @@
+"""Group loyalty: bills that earn for a group, its loyalty details, goodwill and transfers."""

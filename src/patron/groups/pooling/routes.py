@@ -1,0 +1,9 @@
+"""HTTP endpoints of pooling."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from patron.web import Route
+
+router = APIRouter(tags=["groups"], route_class=Route)

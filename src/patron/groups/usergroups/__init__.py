@@ -1,0 +1,1 @@
+"""User groups through the API: ``/v2/userGroup2``."""

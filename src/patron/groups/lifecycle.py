@@ -14,32 +14,43 @@ from sqlalchemy.orm import Session
 from patron.auth.service import principal_of_till
 from patron.customers.lookup import get_customer
 from patron.groups import repository
-from patron.groups.membership import leave_group
+from patron.groups.membership import MEMBER_ROLE, PRIMARY_ROLE, keep_a_default, leave_group
 from patron.groups.models import Association, GroupMember, UserGroup
 from patron.kit.blobs import BlobStore
 
 
 def move_groups(session: Session, org_id: int, victim_id: int, survivor_id: int) -> None:
     """Move the victim's memberships, association, children and owned group to the survivor."""
-    survivor_is_primary = repository.find_primary_membership(session, org_id, survivor_id)
+    survivor_primary = repository.find_primary_membership(session, org_id, survivor_id)
+    has_default = any(
+        m.is_default for m in repository.list_memberships(session, org_id, survivor_id)
+    )
     for member in repository.list_memberships(session, org_id, victim_id):
         kept = repository.find_member(session, member.group_id, survivor_id)
         if kept is None:
             member.customer_id = survivor_id
-            member.is_default = False
-            if member.is_primary and survivor_is_primary is not None:
+            if member.is_default and has_default:
+                member.is_default = False
+            has_default = has_default or member.is_default
+            if member.is_primary and survivor_primary is not None:
                 member.is_primary = False
+                if member.role == PRIMARY_ROLE:
+                    member.role = MEMBER_ROLE
             elif member.is_primary:
-                survivor_is_primary = member
+                survivor_primary = member
             session.flush()
             continue
-        if member.is_primary and survivor_is_primary is None:
-            kept.is_primary = True
-            kept.role = member.role
-            survivor_is_primary = kept
+        promote = member.is_primary and survivor_primary is None
+        # The victim's row goes first: a group has one primary member at any moment.
         session.delete(member)
         session.flush()
         repository.free_place(session, member.group_id)
+        if promote:
+            kept.is_primary = True
+            kept.role = member.role
+            survivor_primary = kept
+            session.flush()
+    keep_a_default(session, org_id, survivor_id)
     _move_association(session, org_id, victim_id, survivor_id)
     session.execute(
         update(Association)

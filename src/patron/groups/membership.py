@@ -1,4 +1,5 @@
-"""User groups and their members: creating a group, finding one, joining and leaving.
+"""User groups and their members: creating a group, finding one, joining, leaving, moving to
+another group and member permissions.
 
 Capacity is kept by ``user_groups.member_count`` (one conditional UPDATE per join, and a
 ``CHECK`` beyond it); a group's single primary member and a customer's single primary
@@ -30,6 +31,7 @@ ALREADY_MEMBER = 1623
 PRIMARY_CANNOT_MOVE = 1624
 INVALID_GROUP_ID = 1632
 EXTERNAL_ID_EXISTS = 1633
+REPEATED_IN_CALL = 1636
 PRIMARY_EXISTS = 1637
 GROUP_FULL = 1638
 SIZE_NOT_POSITIVE = 1640
@@ -42,12 +44,16 @@ PRIMARY_ROLE = "PRIMARY"
 MEMBER_ROLE = "MEMBER"
 MAX_EXTERNAL_ID = 50
 MAX_NAME = 50
+# ``user_groups.max_size`` is a 32-bit integer.
+MAX_GROUP_SIZE = 2**31 - 1
 
 ALLOW_REDEMPTION = "allow_points_redemption"
 ALLOW_TRANSFER = "allow_points_transfer"
 BLOCK_REDEMPTION = "block_points_redemption"
 BLOCK_TRANSFER = "block_points_transfer"
 PERMISSIONS = (ALLOW_REDEMPTION, ALLOW_TRANSFER, BLOCK_REDEMPTION, BLOCK_TRANSFER)
+# What a permission allows or blocks, in the order answers list them.
+ACTIONS = ("points_redemption", "points_transfer")
 
 
 @dataclass(frozen=True)
@@ -93,6 +99,16 @@ def is_blocked(member: GroupMember, action: str) -> bool:
 
 def find_group(session: Session, org_id: int, ref: GroupRef, *, lock: bool = False) -> UserGroup:
     """Return the active group ``ref`` names: 1632 a malformed id, 1619 no such group."""
+    group = find_any_group(session, org_id, ref, lock=lock)
+    if group.status == DELETED:
+        raise NotFound(INVALID_GROUP, "Invalid group: no such user group")
+    return group
+
+
+def find_any_group(
+    session: Session, org_id: int, ref: GroupRef, *, lock: bool = False
+) -> UserGroup:
+    """Return the group ``ref`` names, deleted ones included: 1632 a malformed id, 1619 none."""
     group: UserGroup | None = None
     if ref.group_id is not None and str(ref.group_id).strip():
         group_id = parse_id(str(ref.group_id).strip())
@@ -114,7 +130,7 @@ def find_group(session: Session, org_id: int, ref: GroupRef, *, lock: bool = Fal
             group = repository.get_group(session, org_id, primary.group_id, lock=lock)
     else:
         raise Invalid(INVALID_GROUP, "Invalid group: id, externalId or primaryUserId is required")
-    if group is None or group.status == DELETED:
+    if group is None:
         raise NotFound(INVALID_GROUP, "Invalid group: no such user group")
     return group
 
@@ -282,7 +298,65 @@ def leave_group(
     session.flush()
     repository.free_place(session, group.id)
     session.refresh(group)
+    keep_a_default(session, principal.org_id, customer_id)
     record_group_event(
         session, principal, group, EventName.GROUP_MEMBER_REMOVED, request_id, member_removed=block
     )
     return block
+
+
+def keep_a_default(session: Session, org_id: int, customer_id: int) -> None:
+    """Make the customer's oldest membership its default group when it left its default one."""
+    memberships = repository.list_memberships(session, org_id, customer_id)
+    if memberships and not any(m.is_default for m in memberships):
+        min(memberships, key=lambda m: m.id).is_default = True
+        session.flush()
+
+
+def move_member(
+    session: Session,
+    principal: Principal,
+    leave: UserGroup,
+    join: UserGroup,
+    customer: Customer,
+    request_id: str,
+) -> GroupMember:
+    """Move a member from ``leave`` to ``join`` with its role and permissions, writing
+    groupMemberRemoved then groupMemberAdded.
+
+    1620 not a member of ``leave``, 1624 its primary member, 1623 already in ``join``, 1638
+    ``join`` is full. The caller locks both groups and runs this in a savepoint, so a join that
+    fails leaves the member where it was.
+    """
+    member = repository.find_member(session, leave.id, customer.id)
+    if member is None:
+        raise NotFound(NOT_A_MEMBER, f"Customer {customer.id} is not a member of the group")
+    if member.is_primary:
+        raise Conflict(PRIMARY_CANNOT_MOVE, "The primary member cannot leave or move")
+    if join.status != ACTIVE:
+        raise NotFound(INVALID_GROUP, "Invalid group: the user group is not active")
+    if repository.find_member(session, join.id, customer.id) is not None:
+        raise Conflict(ALREADY_MEMBER, f"Customer {customer.id} is already a member of the group")
+    if join.member_count >= join.max_size:
+        raise Conflict(GROUP_FULL, "The group has reached its maximum size")
+    role, permissions = member.role, list(member.permissions or [])
+    leave_group(session, principal, leave, customer.id, request_id)
+    return join_group(
+        session, principal, join, customer, request_id, permissions=permissions, role=role
+    )
+
+
+def merge_permissions(current: Sequence[str], given: Sequence[str]) -> list[str]:
+    """Return ``current`` changed by ``given``: per action (redemption, transfer) the last
+    ``allow_``/``block_`` given wins, and an action ``given`` does not name keeps its setting."""
+    chosen: dict[str, str] = {}
+    for permission in [*current, *given]:
+        if permission in PERMISSIONS:
+            chosen[permission.split("_", 1)[1]] = permission
+    return [chosen[action] for action in ACTIONS if action in chosen]
+
+
+def change_permissions(session: Session, member: GroupMember, given: Sequence[str]) -> None:
+    """Apply cleaned permissions to a member (see ``merge_permissions``)."""
+    member.permissions = merge_permissions(member.permissions or [], given)
+    session.flush()

@@ -9,8 +9,11 @@ from sqlalchemy.orm import Session
 from patron.config import Settings
 from patron.customers import hooks
 from patron.groups.lifecycle import leave_all_groups, move_groups
+from patron.groups.pooling.events import record_contribution
+from patron.groups.pooling.service import find_target, is_member_blocked, resolve_earning
 from patron.images.service import delete_image, image_embed, move_image
 from patron.kit.blobs import BlobStore, FileSystemBlobStore
+from patron.loyalty import pooling
 from patron.loyalty import views as loyalty_views
 from patron.loyalty.enrolment import join_loyalty, move_memberships, scrub_memberships
 from patron.loyalty.expiry.service import expired_points, expiry_schedules
@@ -97,3 +100,8 @@ def install_hooks() -> None:
             "expiredpoints": _embed_expired_points,
         }
     )
+    # Group loyalty: the groups domain answers the loyalty domain's pooling questions.
+    pooling.resolvers[:] = [resolve_earning]
+    pooling.contribution_hooks[:] = [record_contribution]
+    pooling.guards[:] = [is_member_blocked]
+    pooling.group_finders[:] = [find_target]

@@ -326,7 +326,6 @@ def test_details_keep_lines_payments_and_statuses(api: Api, db: Database) -> Non
                 "amount": 900,
             }
         ],
-        userGroup2Id=7,
     )
     stored = bill(db, ok(post(api, mobile, body))["createdId"])
     assert stored.billing_date == dt.datetime(2025, 3, 1, 4, 30, tzinfo=dt.UTC)
@@ -338,7 +337,6 @@ def test_details_keep_lines_payments_and_statuses(api: Api, db: Database) -> Non
     (line,) = stored.details["lineItemsV2"]
     assert (line["itemCode"], line["amount"], line["qty"]) == ("SKU1", 900.0, 2.0)
     assert (stored.details["note"], stored.details["currencyCode"]) == ("gift", "INR")
-    assert stored.details["userGroup2Id"] == 7
 
 
 def test_custom_fields_keep_scalars_and_warn_669_for_others(api: Api, db: Database) -> None:

@@ -78,6 +78,22 @@ def enrol(
     )
 
 
+def enrol_group(
+    session: Session, org: OrgConfig, program: Program, group_id: int, at: dt.datetime
+) -> Account:
+    """Return the user group's account in ``program``, locked, opening it in the base tier."""
+    tier = program.tiers[0]
+    return ledger.open_group_account(
+        session,
+        org.id,
+        group_id,
+        program.program_id,
+        at,
+        tier_number=tier.serial_number,
+        tier_expires_at=tier_expiry(program, tier, at, org.zone),
+    )
+
+
 @dataclass
 class Award:
     """Points credited by one rule, with what the side effects report."""
@@ -263,10 +279,10 @@ class BillEarning:
     slab: dict[str, Any] | None
 
     def side_effects(self, entity_type: str = "USER") -> list[dict[str, Any]]:
-        """Render the documented side effects (points, then slab)."""
+        """Render the documented side effects (points, then slab) of ``entity_type``."""
         out = [] if self.award is None else [self.award.side_effect(entity_type)]
         if self.slab is not None:
-            out.append(self.slab)
+            out.append({**self.slab, "entityType": entity_type})
         return out
 
 
@@ -277,15 +293,21 @@ def earn_for_bill(
     account: Account,
     bill: Bill,
     posting: Posting,
+    *,
+    may_earn: bool = True,
 ) -> BillEarning:
     """Award a purchase's points by the rule of the account's current tier, add the bill to
     the purchases, then upgrade the tier when a criterion is met (the bill that crosses a
-    threshold earns at the tier it was made in)."""
+    threshold earns at the tier it was made in).
+
+    The account is a customer's or a user group's; without ``may_earn`` (a group member whose
+    role does not earn) the bill counts towards the purchases and tiers but awards nothing.
+    """
     rule = program.earning.transaction
     earned: Award | None = None
     # Counted before the award is written, so that the account is updated once.
     account.purchases += bill.amount
-    if rule is not None:
+    if rule is not None and may_earn:
         raw = rule.for_tier(account.tier_number).raw_points(bill.amount)
         earned = award(session, org, program, account, raw, posting, bill_number=bill.bill_number)
         bill.points = earned.points

@@ -1,4 +1,5 @@
-"""Read views of a customer's memberships: loyaltyDetails, pointsSummary, loyaltyProgramDetails.
+"""Read views of a customer's memberships: loyaltyDetails, pointsSummary, loyaltyProgramDetails;
+and a user group's loyaltyDetails.
 
 Every number comes from the account row, which the ledger keeps equal to the journal.
 """
@@ -86,6 +87,25 @@ def loyalty_details(
             raise NotFound(NOT_IN_PROGRAM, f"Customer is not enrolled in program {program_id}")
         return [_details(org, program, account, customer_id)]
     return [_details(org, p, a, customer_id) for p, a in _memberships(session, org, customer_id)]
+
+
+def group_loyalty_details(
+    session: Session, org: OrgConfig, group_id: int, program_id: int | None = None
+) -> list[dict[str, Any]]:
+    """Return a user group's ``loyaltyDetails``, item for item as a customer's (``loyaltyId``
+    is the group's id): one per program, or the one ``program_id`` names."""
+    if program_id is not None:
+        program = require_program(org, program_id, NOT_IN_PROGRAM)
+        account = ledger.find_group_account(session, org.id, group_id, program.program_id)
+        if account is None:
+            raise NotFound(NOT_IN_PROGRAM, f"User group is not enrolled in program {program_id}")
+        return [_details(org, program, account, group_id)]
+    return [
+        _details(
+            org, p, ledger.find_group_account(session, org.id, group_id, p.program_id), group_id
+        )
+        for p in org.programs
+    ]
 
 
 def points_summary(session: Session, org: OrgConfig, customer_id: int) -> dict[str, Any]:

@@ -19,7 +19,7 @@ from patron.customers.models import Customer
 from patron.errors import Conflict, Invalid, NotFound, Notice, PatronError
 from patron.kit import clock
 from patron.kit.ids import parse_id
-from patron.loyalty import accounts, ledger, members
+from patron.loyalty import accounts, ledger, members, pooling
 from patron.loyalty.ledger import Cause, InsufficientPoints, Kind, Posting
 from patron.loyalty.models import ZERO, Account, Redemption
 from patron.loyalty.redemptions import repository
@@ -176,6 +176,7 @@ def redeem(
     program = accounts.require_program(org, program_id(body.program_id))
     members.require_loyalty(customer)
     members.refuse_fraud(org, customer, CUSTOMER_FRAUD)
+    pooling.refuse_blocked(session, org, customer.id, pooling.Action.REDEMPTION)
     points = check_points(program, body.points)
     reference = (body.external_reference_number or "").strip() or None
     bill_number = (body.transaction_number or "").strip() or None

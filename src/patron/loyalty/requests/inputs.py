@@ -1,6 +1,7 @@
 """Reading the inputs of loyalty requests: kinds, points, ids, programs and the customer.
 
 Each bad value is refused with its documented code (9006, 9008, 801, 1101, 93026, 400).
+A goodwill request for a user group (``earningEntityType`` USERGROUP2) names the group.
 """
 
 from __future__ import annotations
@@ -13,7 +14,8 @@ from sqlalchemy.orm import Session
 from patron.customers.models import Customer
 from patron.errors import Invalid
 from patron.kit.ids import parse_id
-from patron.loyalty import accounts, members
+from patron.loyalty import accounts, members, pooling
+from patron.loyalty.pooling import GroupTags, GroupTarget
 from patron.loyalty.requests import repository
 from patron.loyalty.requests.repository import (
     GOODWILL,
@@ -103,15 +105,37 @@ def parse_program(org: OrgConfig, text: str | None) -> Program:
     return accounts.require_program(org, program_id, INVALID_PROGRAM)
 
 
-def check_entity_type(text: str | None) -> None:
-    """Accept ``earningEntityType`` CUSTOMER (the default); USERGROUP2 answers 93026."""
+def entity_type(text: str | None) -> str:
+    """Return ``earningEntityType``: CUSTOMER (the default) or USERGROUP2; others answer 400."""
     entity = upper(text) or CUSTOMER
-    if entity == USERGROUP2:
-        raise Invalid(INVALID_GROUP, "Invalid group: requests for user groups are not supported")
-    if entity != CUSTOMER:
+    if entity not in (CUSTOMER, USERGROUP2):
         raise Invalid(
             INVALID_INPUT, "Input is invalid: earningEntityType must be CUSTOMER or USERGROUP2"
         )
+    return entity
+
+
+def find_group(session: Session, org: OrgConfig, body: RequestIn) -> GroupTarget:
+    """Return the active user group the body names (``userGroup2Id``, ``userGroup2ExternalId``
+    or ``userGroup2PrimaryUserId``) with a member to file the request under, or refuse with
+    93026."""
+    tags = GroupTags(
+        group_id=body.user_group2_id,
+        primary_user_id=body.user_group2_primary_user_id,
+        external_id=body.user_group2_external_id,
+    )
+    if tags.is_empty:
+        raise Invalid(
+            INVALID_GROUP,
+            "Invalid group: name the group with userGroup2Id, userGroup2ExternalId or "
+            "userGroup2PrimaryUserId",
+        )
+    target = pooling.find_group(session, org, tags)
+    if target is None:
+        raise Invalid(INVALID_GROUP, "Invalid group: no active user group matches")
+    if target.customer_id is None:
+        raise Invalid(INVALID_GROUP, "Invalid group: the user group has no members")
+    return target
 
 
 def find_customer(

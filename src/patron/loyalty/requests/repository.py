@@ -10,7 +10,7 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from patron.kit.pagination import Page
-from patron.loyalty.models import Bill, Request
+from patron.loyalty.models import Account, Bill, Entry, Request
 
 GOODWILL = "GOODWILL"
 POINTS = "POINTS"
@@ -20,10 +20,15 @@ PENDING = "PENDING"
 APPROVED = "APPROVED"
 NOT_INTERESTED = "NOT_INTERESTED"
 
+# The stored base type of a goodwill points request for a user group: it is filed under a
+# member of the group, so it is kept out of that member's own goodwill requests.
+GROUP_POINTS = "GROUP_POINTS"
+
 # A request's (type, baseType).
 Kind = tuple[str, str]
 GOODWILL_POINTS: Kind = (GOODWILL, POINTS)
 RETRO_BILL: Kind = (TRANSACTION_UPDATE, RETRO)
+GROUP_GOODWILL_POINTS: Kind = (GOODWILL, GROUP_POINTS)
 
 
 @dataclass(frozen=True)
@@ -123,3 +128,19 @@ def has_live_retro(session: Session, org_id: int, bill_id: int) -> bool:
         Request.status.in_((PENDING, APPROVED)),
     )
     return session.scalar(query.limit(1)) is not None
+
+
+def group_request_key(request_id: int) -> str:
+    """Return the natural key of the journal entry naming a group request's group."""
+    return f"request:{request_id}:group"
+
+
+def group_of_request(session: Session, org_id: int, request_id: int) -> int | None:
+    """Return the id of the user group a goodwill request was filed for (None: a customer's)."""
+    query = (
+        select(Account.group_id)
+        .join(Entry, Entry.account_id == Account.id)
+        .where(Entry.org_id == org_id, Entry.key == group_request_key(request_id))
+    )
+    found = session.scalar(query)
+    return int(found) if found is not None else None

@@ -32,7 +32,8 @@ ERRORS = error_responses(
     {
         400: "Invalid input: 400 malformed body or parameter, 801 points, 881 not in loyalty, "
         "1060 more than 10 requests, 1101 program, 9006 type, 9008 baseType, "
-        "9009 bill not convertible, 93026 user groups, 8013 identifier",
+        "9009 bill not convertible, 93026 no active user group named (USERGROUP2), "
+        "8013 identifier",
         404: "Customer not found (8015, 8065) or merged (8069); bill not found (625)",
     }
 )
@@ -58,9 +59,11 @@ def create(
     (`TRANSACTION_UPDATE`/`RETRO`, converting a NOT_INTERESTED bill) for a loyalty customer.
 
     Name the customer with `customerId` (or `userId`) in the body, or with `identifierName`,
-    `identifierValue` and `source` (body or query). A request stays `PENDING` until another
-    till decides it with `PUT /v2/requests`, unless the program auto-approves goodwill.
-    `createdId` is the request's id.
+    `identifierValue` and `source` (body or query). A goodwill request for a user group has
+    `earningEntityType: USERGROUP2` and names the group with `userGroup2Id`,
+    `userGroup2ExternalId` or `userGroup2PrimaryUserId`; approved, it credits the group. A
+    request stays `PENDING` until another till decides it with `PUT /v2/requests`, unless the
+    program auto-approves goodwill. `createdId` is the request's id.
     """
     identification = Identification(
         identifier_name=identifier_name,

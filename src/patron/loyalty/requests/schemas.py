@@ -43,6 +43,17 @@ class RequestIn(Wire):
     bill_number: str | None = Field(default=None, alias="billNumber")
     reason: str | None = Field(default=None, max_length=TEXT)
     comments: str | None = Field(default=None, max_length=TEXT)
+    user_group2_id: str | None = Field(
+        default=None, alias="userGroup2Id", description="The group (`earningEntityType` USERGROUP2)"
+    )
+    user_group2_external_id: str | None = Field(
+        default=None, alias="userGroup2ExternalId", description="The group by its externalId"
+    )
+    user_group2_primary_user_id: str | None = Field(
+        default=None,
+        alias="userGroup2PrimaryUserId",
+        description="The group by the customer id of its primary member",
+    )
 
 
 class DecisionIn(Wire):

@@ -1,7 +1,9 @@
 """Rules of loyalty requests: goodwill points and retro transactions, asked for and decided.
 
 A request is made by one till and decided by another (9051). Approving a goodwill request
-credits its approved value through the ledger under the natural key ``request:<id>``;
+credits its approved value through the ledger under the natural key ``request:<id>``, to its
+customer or to its user group (filed under a member of the group, and named by a zero entry
+of the group's journal keyed ``request:<id>:group``);
 approving a retro request turns its not-interested bill into a purchase of the request's
 customer, which then earns by the tier's rule under the bill's own award key. Either way the
 decision and the points are written in one unit of work, so neither exists without the other.
@@ -21,14 +23,17 @@ from patron.auth.principal import Principal
 from patron.errors import Forbidden, Invalid, NotFound, Notice, PatronError
 from patron.kit import clock
 from patron.kit.ids import parse_id
-from patron.loyalty import accounts, members
+from patron.loyalty import accounts, ledger, members, pooling
 from patron.loyalty.ledger import Cause, Kind, Posting
-from patron.loyalty.models import Bill, Request
+from patron.loyalty.models import ZERO, Account, Bill, Request
+from patron.loyalty.pooling import CUSTOMER_ENTITY, USERGROUP2, GroupTags, GroupTarget
 from patron.loyalty.requests import repository
 from patron.loyalty.requests.inputs import (
+    INVALID_GROUP,
     Identification,
-    check_entity_type,
+    entity_type,
     find_customer,
+    find_group,
     parse_kind,
     parse_points,
     parse_program,
@@ -37,11 +42,14 @@ from patron.loyalty.requests.inputs import (
 from patron.loyalty.requests.repository import (
     APPROVED,
     GOODWILL_POINTS,
+    GROUP_GOODWILL_POINTS,
+    GROUP_POINTS,
     NOT_INTERESTED,
     PENDING,
     RETRO_BILL,
 )
 from patron.loyalty.requests.schemas import DecisionIn, RequestIn
+from patron.orgs.programs import Program
 
 INVALID_INPUT = 400
 BILL_NOT_FOUND = 625
@@ -110,14 +118,19 @@ def _retro_bill(session: Session, org_id: int, body: RequestIn) -> Bill:
 def create_request(
     session: Session, principal: Principal, body: RequestIn, query: Identification
 ) -> Request:
-    """File a goodwill (POINTS) or retro (RETRO) request for a loyalty customer.
+    """File a goodwill (POINTS) or retro (RETRO) request for a loyalty customer, or a goodwill
+    request for a user group (``earningEntityType`` USERGROUP2).
 
     A goodwill request of a program that auto-approves goodwill is approved at once, by the
     till that made it, with the points asked for.
     """
     org = principal.org
     kind = parse_kind(body.type, body.base_type)
-    check_entity_type(body.earning_entity_type)
+    entity = entity_type(body.earning_entity_type)
+    if entity == USERGROUP2 and kind != GOODWILL_POINTS:
+        raise Invalid(
+            INVALID_INPUT, "Input is invalid: a user group takes goodwill points requests only"
+        )
     points: Decimal | None = None
     reason = body.reason or ""
     comments = body.comments or ""
@@ -129,16 +142,24 @@ def create_request(
         reason = goodwill.reason or reason
         comments = goodwill.comments or comments
     program = parse_program(org, body.program_id)
-    customer = find_customer(session, org, body, query)
-    members.require_loyalty(customer)
+    group: GroupTarget | None = None
+    if entity == USERGROUP2:
+        group = find_group(session, org, body)
+        assert group.customer_id is not None
+        customer_id = group.customer_id
+    else:
+        customer = find_customer(session, org, body, query)
+        members.require_loyalty(customer)
+        customer_id = customer.id
     bill = _retro_bill(session, org.id, body) if kind == RETRO_BILL else None
     now = clock.now()
+    stored = GROUP_GOODWILL_POINTS if group is not None else kind
     request = Request(
         org_id=org.id,
-        customer_id=customer.id,
+        customer_id=customer_id,
         program_id=program.program_id,
-        type=kind[0],
-        base_type=kind[1],
+        type=stored[0],
+        base_type=stored[1],
         status=PENDING,
         points=points,
         bill_id=None if bill is None else bill.id,
@@ -153,6 +174,8 @@ def create_request(
     )
     session.add(request)
     session.flush()
+    if group is not None:
+        _file_for_group(session, principal, request, program, group.group_id, now)
     if points is not None and program.auto_approve_goodwill:
         _approve_goodwill(session, principal, request, points, now)
         request.status = APPROVED
@@ -162,14 +185,53 @@ def create_request(
     return request
 
 
+def _file_for_group(
+    session: Session,
+    principal: Principal,
+    request: Request,
+    program: Program,
+    group_id: int,
+    at: dt.datetime,
+) -> None:
+    """Name the request's group in the group's journal: a zero entry under the request's
+    group key, which the approval reads back (a request row names a customer only)."""
+    account = accounts.enrol_group(session, principal.org, program, group_id, at)
+    posting = Posting(
+        cause=Cause.REQUEST,
+        cause_id=request.id,
+        till_id=principal.till_id,
+        at=at,
+        key=repository.group_request_key(request.id),
+        notes="goodwill requested",
+    )
+    ledger.credit(session, account, Kind.GOODWILL, ZERO, posting, expires_at=None)
+
+
+def _goodwill_account(
+    session: Session, principal: Principal, request: Request, program: Program, at: dt.datetime
+) -> tuple[Account, str]:
+    """Return the account a goodwill request credits, locked, and its owner's entity type."""
+    org = principal.org
+    if request.base_type != GROUP_POINTS:
+        customer = members.by_id(session, org, request.customer_id)
+        return accounts.enrol(session, org, program, customer.id, at), CUSTOMER_ENTITY
+    group_id = repository.group_of_request(session, org.id, request.id)
+    group = None
+    if group_id is not None:
+        group = pooling.find_group(session, org, GroupTags(group_id=group_id))
+    if group is None:
+        raise Invalid(INVALID_GROUP, "Invalid group: the request's user group is no longer active")
+    return accounts.enrol_group(session, org, program, group.group_id, at), USERGROUP2
+
+
 def _approve_goodwill(
     session: Session, principal: Principal, request: Request, value: Decimal, at: dt.datetime
 ) -> list[dict[str, Any]]:
-    """Credit a goodwill request's approved value (once: the entry's key is the request's)."""
+    """Credit a goodwill request's approved value (once: the entry's key is the request's)
+    to its customer, or to its user group."""
     org = principal.org
     program = accounts.require_program(org, request.program_id, INVALID_PROGRAM)
-    customer = members.by_id(session, org, request.customer_id)
-    account = accounts.enrol(session, org, program, customer.id, at)
+    account, entity = _goodwill_account(session, principal, request, program, at)
     posting = Posting(
         cause=Cause.REQUEST,
         cause_id=request.id,
@@ -190,10 +252,10 @@ def _approve_goodwill(
         source_type="Customer",
     )
     request.approved_value = value
-    effects = [awarded.side_effect()]
+    effects = [awarded.side_effect(entity)]
     slab = accounts.upgrade(session, org, program, account, at)
     if slab is not None:
-        effects.append(slab)
+        effects.append({**slab, "entityType": entity})
     return effects
 
 
@@ -229,6 +291,14 @@ def _approve_retro(
     return accounts.earn_for_bill(session, org, program, account, bill, posting).side_effects()
 
 
+def _asked_kind(request: Request) -> repository.Kind:
+    """Return the (type, baseType) a decision names the request by (a group's goodwill request
+    is decided as GOODWILL/POINTS)."""
+    if request.base_type == GROUP_POINTS:
+        return GOODWILL_POINTS
+    return request.type, request.base_type
+
+
 def _decide(session: Session, principal: Principal, item: DecisionIn) -> Outcome:
     kind = parse_kind(item.type, item.base_type)
     request_id = parse_id(item.id)
@@ -237,7 +307,7 @@ def _decide(session: Session, principal: Principal, item: DecisionIn) -> Outcome
         if request_id is None
         else repository.get_request(session, principal.org_id, request_id, lock=True)
     )
-    if request is None or (request.type, request.base_type) != kind:
+    if request is None or _asked_kind(request) != kind:
         raise NotFound(REQUEST_NOT_FOUND, f"Request not found: {kind[0]} {kind[1]} id {item.id}")
     status = upper(item.status)
     if status not in (APPROVED, REJECTED, PENDING):

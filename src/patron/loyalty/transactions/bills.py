@@ -3,6 +3,10 @@
 A loyalty customer's purchase earns by the rule of the account's current tier and counts
 towards the tiers (``accounts.earn_for_bill``, which also upgrades at once); a non-loyalty
 customer's purchase, and any not-interested bill, is stored and earns nothing.
+
+A purchase tagged with a user group, or made by a member of a points-pooling group, earns
+for the group instead (``pooling.earning_group``): the group's account, tier and purchases,
+never the customer's own; the contribution is reported through ``pooling.contributed``.
 """
 
 from __future__ import annotations
@@ -17,13 +21,15 @@ from sqlalchemy.orm import Session
 from patron.auth.principal import Principal
 from patron.customers.models import Customer
 from patron.errors import Conflict, Notice
-from patron.loyalty import accounts, members
+from patron.loyalty import accounts, members, pooling
 from patron.loyalty.accounts import Award, BillEarning
 from patron.loyalty.ledger import Cause, Posting
 from patron.loyalty.models import Bill
+from patron.loyalty.pooling import CUSTOMER_ENTITY, USERGROUP2, Contribution, GroupEarning
 from patron.loyalty.transactions import repository
 from patron.loyalty.transactions.inputs import Transaction
 from patron.orgs.config import OrgConfig
+from patron.orgs.programs import Program
 
 BILL_EXISTS = 604
 THOUSANDTH = Decimal("0.001")
@@ -55,6 +61,11 @@ class Outcome:
     earning: BillEarning | None = None
     taken: Award | None = None
 
+    @property
+    def entity_type(self) -> str:
+        """Whose points the bill moved: ``USERGROUP2`` (a group's) or ``USER``."""
+        return USERGROUP2 if self.bill.group_id is not None else CUSTOMER_ENTITY
+
 
 def new_bill(context: Context, amount: Decimal, **columns: Any) -> Bill:
     """Build the bill of a transaction (not added to the session)."""
@@ -83,31 +94,70 @@ def take_number(session: Session, bill: Bill) -> None:
 
 
 def add_purchase(session: Session, context: Context) -> Outcome:
-    """Store a purchase; a loyalty customer earns (in the body's program or the default)."""
+    """Store a purchase; a loyalty customer earns (in the body's program or the default),
+    for the user group it earns for when there is one."""
     org, transaction = context.org, context.transaction
     program = transaction.program or org.default_program
     if not members.is_loyalty(context.customer):
         program = None
+    # Before the bill takes its number: a tag that names no group of the customer refuses it.
+    group = pooling.earning_group(
+        session, context.principal, context.customer, transaction.group_tags
+    )
     assert transaction.amount is not None
     bill = new_bill(
         context,
         transaction.amount,
         purchase_key=transaction.bill_number,
         program_id=program.program_id if program is not None else None,
+        group_id=group.group_id if group is not None and program is not None else None,
     )
     take_number(session, bill)
     outcome = Outcome(bill=bill, customer=context.customer, warnings=transaction.warnings)
-    if program is not None:
+    if program is None:
+        return outcome
+    posting = Posting(
+        cause=Cause.BILL,
+        cause_id=bill.id,
+        till_id=context.principal.till_id,
+        at=context.at,
+        key=f"bill:{bill.id}:award",
+    )
+    if group is None:
         account = accounts.enrol(session, org, program, context.customer.id, context.at)
-        posting = Posting(
-            cause=Cause.BILL,
-            cause_id=bill.id,
-            till_id=context.principal.till_id,
-            at=context.at,
-            key=f"bill:{bill.id}:award",
-        )
         outcome.earning = accounts.earn_for_bill(session, org, program, account, bill, posting)
+        return outcome
+    outcome.earning = _earn_for_group(session, context, program, group, bill, posting)
     return outcome
+
+
+def _earn_for_group(
+    session: Session,
+    context: Context,
+    program: Program,
+    group: GroupEarning,
+    bill: Bill,
+    posting: Posting,
+) -> BillEarning:
+    """Earn a member's purchase for its group: the group's tier rule, account and purchases."""
+    org = context.org
+    account = accounts.enrol_group(session, org, program, group.group_id, context.at)
+    earning = accounts.earn_for_bill(
+        session, org, program, account, bill, posting, may_earn=group.may_earn
+    )
+    if earning.award is not None and earning.award.points > 0:
+        pooling.contributed(
+            session,
+            Contribution(
+                principal=context.principal,
+                customer_id=context.customer.id,
+                group_id=group.group_id,
+                bill=bill,
+                program=program,
+                points=earning.award.points,
+            ),
+        )
+    return earning
 
 
 def add_not_interested(session: Session, context: Context) -> Outcome:

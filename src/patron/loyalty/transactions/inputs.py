@@ -19,6 +19,7 @@ from patron.kit.ids import MAX_ID
 from patron.kit.numbers import decimal_of as number
 from patron.loyalty.accounts import require_program
 from patron.loyalty.models import ZERO
+from patron.loyalty.pooling import GroupTags
 from patron.loyalty.transactions.schemas import LineItemIn, TransactionIn
 from patron.orgs.config import OrgConfig
 from patron.orgs.programs import Program
@@ -95,6 +96,8 @@ class Transaction:
     lines_amount: Decimal
     redemption_ids: list[Any]
     details: dict[str, Any]
+    # The user group the body attributes the bill to (``userGroup2…``), possibly none.
+    group_tags: GroupTags = field(default_factory=GroupTags)
     warnings: list[Notice] = field(default_factory=list)
 
 
@@ -331,5 +334,10 @@ def read_transaction(org: OrgConfig, body: TransactionIn, at: dt.datetime) -> Tr
         lines_amount=lines,
         redemption_ids=redemption_ids,
         details=_details(org, body, warnings),
+        group_tags=GroupTags(
+            group_id=body.user_group2_id,
+            primary_user_id=body.user_group2_primary_user_id,
+            external_id=body.user_group2_external_id,
+        ),
         warnings=warnings,
     )

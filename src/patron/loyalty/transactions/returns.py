@@ -5,6 +5,7 @@ returned / amount)`` by the program's rounding, at most what is left of them (al
 the return ends the purchase). The purchase's own award lots go first; points already spent
 are not taken (the debit is partial), and ``points_returned`` records what was. The
 customer's purchases drop by the returned amount; the tier is never lowered by a return.
+A purchase that earned for a user group is returned from the group's account.
 """
 
 from __future__ import annotations
@@ -52,6 +53,7 @@ def add_return(session: Session, context: Context) -> Outcome:
         parent_id=original.id,
         return_type=transaction.return_type.value,
         program_id=original.program_id,
+        group_id=original.group_id,
     )
     repository.add_bill(session, bill)
     original.amount_returned += returned
@@ -98,9 +100,14 @@ def _take_back(
     """Take the purchase's points back for its return ``bill``; render it as a negative award."""
     org = context.org
     assert original.program_id is not None
-    account = ledger.find_account(
-        session, org.id, original.customer_id, original.program_id, lock=True
-    )
+    if original.group_id is not None:
+        account = ledger.find_group_account(
+            session, org.id, original.group_id, original.program_id, lock=True
+        )
+    else:
+        account = ledger.find_account(
+            session, org.id, original.customer_id, original.program_id, lock=True
+        )
     if account is None:
         return None
     program = org.program(original.program_id)
@@ -131,7 +138,7 @@ def _take_back(
     taken = -(entry.points + entry.delayed)
     original.points_returned += taken
     bill.points = taken
-    # The cache of the customer's purchases net of their returns.
+    # The cache of the owner's purchases net of their returns.
     account.purchases = max(ZERO, account.purchases - bill.amount)
     return Award(
         entry=entry,

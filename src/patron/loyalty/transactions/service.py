@@ -207,11 +207,11 @@ def _answer(session: Session, org: OrgConfig, outcome: Outcome, options: Options
     side_effects: list[dict[str, Any]] = []
     raw: list[dict[str, Any]] = []
     if outcome.earning is not None:
-        side_effects = outcome.earning.side_effects()
+        side_effects = outcome.earning.side_effects(outcome.entity_type)
         if outcome.earning.award is not None:
             raw = [outcome.earning.award.raw_side_effect(org.zone)]
     elif outcome.taken is not None:
-        side_effects = [outcome.taken.side_effect()]
+        side_effects = [outcome.taken.side_effect(outcome.entity_type)]
         raw = [outcome.taken.raw_side_effect(org.zone)]
     if options.deferred:
         side_effects, raw = [], []

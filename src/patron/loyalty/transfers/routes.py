@@ -23,7 +23,8 @@ ERRORS = error_responses(
         "419 merged customer, 881 not in loyalty, 414/415 sender/receiver marked as fraud, "
         "818 sender has no points in the program, 804 insufficient points, 400 malformed body",
         401: "No or bad credentials",
-        403: "The program does not allow points transfer (403)",
+        403: "The program does not allow points transfer (403), or the sender's user group "
+        "blocks its points transfer (1644)",
         404: "Customer not found (8015) or merged into another (8069, pointsTransfers)",
     }
 )

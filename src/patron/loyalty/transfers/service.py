@@ -3,6 +3,7 @@
 A transfer locks both accounts in a fixed order (the smaller account id first), so transfers
 in opposite directions wait for each other instead of deadlocking. The points leave the
 sender first-expiring-first and arrive in one lot per lot they left, each keeping its expiry.
+A sender whose user group blocks its points transfer is refused (1644).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from patron.customers.models import Customer
 from patron.errors import Forbidden, Invalid, NotFound
 from patron.kit import clock
 from patron.kit.numbers import decimal_of as number
-from patron.loyalty import accounts, ledger, members
+from patron.loyalty import accounts, ledger, members, pooling
 from patron.loyalty.ledger import Cause, InsufficientPoints, Kind, Posting
 from patron.loyalty.models import Account, Transfer
 from patron.loyalty.redemptions.inputs import identify, is_merged, program_id
@@ -55,7 +56,9 @@ class Plan:
     notes: str
 
 
-def _points(value: Any) -> Decimal:
+def whole_points(value: Any) -> Decimal:
+    """Return ``pointsTobeTransferred`` as whole points: 422 missing, 807 not a positive whole
+    number."""
     if value is None:
         raise Invalid(POINTS_MISSING, "pointsTobeTransferred is required")
     points = number(value)
@@ -64,9 +67,10 @@ def _points(value: Any) -> Decimal:
     return points
 
 
-def _party(
+def find_party(
     session: Session, org: OrgConfig, identifier: IdentifierIn | None, side: str
 ) -> Customer:
+    """Return the customer one side of a transfer names (8013 none, 419 merged)."""
     if identifier is None:
         raise Invalid(INVALID_IDENTIFIER, f"Customer identifier is invalid: {side} is required")
     try:
@@ -77,16 +81,22 @@ def _party(
         raise
 
 
-def plan(session: Session, org: OrgConfig, body: TransferIn) -> Plan:
-    """Check a transfer's points, program and customers (everything but the balance)."""
-    points = _points(body.points_tobe_transferred)
-    program = accounts.require_program(org, program_id(body.program_id))
+def transfer_program(org: OrgConfig, value: Any) -> Program:
+    """Return the program a transfer names (885) if it allows transfers (403)."""
+    program = accounts.require_program(org, program_id(value))
     if not program.allow_transfer:
         raise Forbidden(
             NOT_ALLOWED, f"Points transfer is not allowed in program {program.program_id}"
         )
-    sender = _party(session, org, body.from_customer_identifier, "fromCustomerIdentifier")
-    receiver = _party(session, org, body.to_customer_identifier, "toCustomerIdentifier")
+    return program
+
+
+def plan(session: Session, org: OrgConfig, body: TransferIn) -> Plan:
+    """Check a transfer's points, program and customers (everything but the balance)."""
+    points = whole_points(body.points_tobe_transferred)
+    program = transfer_program(org, body.program_id)
+    sender = find_party(session, org, body.from_customer_identifier, "fromCustomerIdentifier")
+    receiver = find_party(session, org, body.to_customer_identifier, "toCustomerIdentifier")
     if sender.id == receiver.id:
         raise Invalid(SAME_CUSTOMER, "Points cannot be transferred to the same customer")
     members.require_loyalty(sender)
@@ -95,10 +105,12 @@ def plan(session: Session, org: OrgConfig, body: TransferIn) -> Plan:
         raise Invalid(SENDER_FRAUD, "The customer transferring points is marked as fraud")
     if members.is_fraud(org, receiver):
         raise Invalid(RECEIVER_FRAUD, "The customer receiving points is marked as fraud")
+    pooling.refuse_blocked(session, org, sender.id, pooling.Action.TRANSFER)
     return Plan(program, sender, receiver, points, (body.notes or "").strip())
 
 
-def _require_balance(account: Account | None, points: Decimal) -> Account:
+def require_balance(account: Account | None, points: Decimal) -> Account:
+    """Return the sender's account if it holds ``points`` (818 no account, 804 too few)."""
     if account is None:
         raise Invalid(NO_POINTS, "Insufficient points: the sender has no points in the program")
     if account.points < points:
@@ -111,7 +123,7 @@ def check_transfer(session: Session, principal: Principal, body: TransferIn) -> 
     org = principal.org
     checked = plan(session, org, body)
     found = ledger.find_account(session, org.id, checked.sender.id, checked.program.program_id)
-    _require_balance(found, checked.points)
+    require_balance(found, checked.points)
     return {
         "data": [
             {
@@ -139,7 +151,7 @@ def _lock_accounts(
         locked[customer_id] = ledger.find_account(
             session, org.id, customer_id, program_id, lock=True
         )
-    sender = _require_balance(locked.get(sender_id), checked.points)
+    sender = require_balance(locked.get(sender_id), checked.points)
     receiver = locked.get(receiver_id) or accounts.enrol(
         session, org, checked.program, receiver_id, at
     )

@@ -15,6 +15,7 @@ from typing import Any
 SUITES = {
     "api": "bench.api",
     "delivery": "bench.delivery",
+    "groups": "bench.groups",
     "loyalty": "bench.loyalty",
     "search": "bench.search",
 }

@@ -84,7 +84,7 @@ class DataSet:
     problems: list[str]
 
 
-def _session_factory(db: BenchDatabase) -> tuple[sessionmaker[Session], Engine]:
+def session_factory(db: BenchDatabase) -> tuple[sessionmaker[Session], Engine]:
     engine = make_engine(db.sqlalchemy_url, pool_size=1)
     return sessionmaker(engine, expire_on_commit=False), engine
 
@@ -243,7 +243,7 @@ def seed(db: BenchDatabase) -> DataSet:
     history; upgrade its tier through patron, and check its balances against its journal."""
     started = time.monotonic()
     search.generate(db, POOL_LAST)
-    factory, engine = _session_factory(db)
+    factory, engine = session_factory(db)
     try:
         with factory() as session:
             org, program, values = _rules(session)
@@ -294,7 +294,7 @@ def check_ledger(db: BenchDatabase) -> tuple[int, list[str]]:
     HTTP and SQL runs wrote to them); return how many were checked and the differences."""
     step = max(1, (POOL_LAST - POOL_FIRST + 1) // CHECKED_ACCOUNTS)
     customers = [HEAVY_ID, *range(POOL_FIRST, POOL_LAST + 1, step)]
-    factory, engine = _session_factory(db)
+    factory, engine = session_factory(db)
     problems: list[str] = []
     try:
         with factory() as session:
@@ -343,7 +343,7 @@ def probe(base_url: str, headers: dict[str, str], mobile: str) -> None:
             )
 
 
-def _measured(
+def measured(
     db: BenchDatabase, base_url: str, group: int, load: Load, endpoint: Endpoint
 ) -> Result:
     headers = {"Authorization": basic_auth(), "Content-Type": "application/json"}
@@ -408,7 +408,7 @@ def measure_patron(
         headers = {"Authorization": basic_auth(), "Content-Type": "application/json"}
         probe(patron.base_url, headers, mobiles.read_text().split()[0])
         console.print("patron: add transaction, loyaltyDetails …")
-        results = [_measured(db, patron.base_url, patron.group, load, e) for e in endpoints]
+        results = [measured(db, patron.base_url, patron.group, load, e) for e in endpoints]
         return results, patron.command, data
 
 

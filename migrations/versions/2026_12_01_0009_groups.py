@@ -317,11 +317,77 @@ def upgrade() -> None:
             ondelete="SET NULL",
         )
 
+    with op.batch_alter_table("loyalty_requests", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("group_id", BIG_ID, nullable=True))
+        batch_op.create_foreign_key(
+            batch_op.f("fk_loyalty_requests_group_id_user_groups"),
+            "user_groups",
+            ["group_id"],
+            ["id"],
+            ondelete="CASCADE",
+        )
+
+    with op.batch_alter_table("loyalty_transfers", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("from_group_id", BIG_ID, nullable=True))
+        batch_op.add_column(sa.Column("to_group_id", BIG_ID, nullable=True))
+        batch_op.alter_column("from_customer_id", existing_type=BIG_ID, nullable=True)
+        batch_op.alter_column("to_customer_id", existing_type=BIG_ID, nullable=True)
+        batch_op.create_index(
+            batch_op.f("ix_loyalty_transfers_from_group_id"), ["from_group_id"], unique=False
+        )
+        batch_op.create_index(
+            batch_op.f("ix_loyalty_transfers_to_group_id"), ["to_group_id"], unique=False
+        )
+        batch_op.create_foreign_key(
+            batch_op.f("fk_loyalty_transfers_to_group_id_user_groups"),
+            "user_groups",
+            ["to_group_id"],
+            ["id"],
+            ondelete="CASCADE",
+        )
+        batch_op.create_foreign_key(
+            batch_op.f("fk_loyalty_transfers_from_group_id_user_groups"),
+            "user_groups",
+            ["from_group_id"],
+            ["id"],
+            ondelete="CASCADE",
+        )
+        batch_op.create_check_constraint(
+            batch_op.f("ck_loyalty_transfers_one_sender"),
+            "(from_customer_id IS NULL) <> (from_group_id IS NULL)",
+        )
+        batch_op.create_check_constraint(
+            batch_op.f("ck_loyalty_transfers_one_receiver"),
+            "(to_customer_id IS NULL) <> (to_group_id IS NULL)",
+        )
+
     with op.batch_alter_table("orgs", schema=None) as batch_op:
         batch_op.add_column(sa.Column("hierarchies", JSON_DOC, nullable=False, server_default="[]"))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("loyalty_transfers", schema=None) as batch_op:
+        batch_op.drop_constraint(batch_op.f("ck_loyalty_transfers_one_receiver"), type_="check")
+        batch_op.drop_constraint(batch_op.f("ck_loyalty_transfers_one_sender"), type_="check")
+        batch_op.drop_constraint(
+            batch_op.f("fk_loyalty_transfers_from_group_id_user_groups"), type_="foreignkey"
+        )
+        batch_op.drop_constraint(
+            batch_op.f("fk_loyalty_transfers_to_group_id_user_groups"), type_="foreignkey"
+        )
+        batch_op.drop_index(batch_op.f("ix_loyalty_transfers_to_group_id"))
+        batch_op.drop_index(batch_op.f("ix_loyalty_transfers_from_group_id"))
+        batch_op.alter_column("to_customer_id", existing_type=BIG_ID, nullable=False)
+        batch_op.alter_column("from_customer_id", existing_type=BIG_ID, nullable=False)
+        batch_op.drop_column("to_group_id")
+        batch_op.drop_column("from_group_id")
+
+    with op.batch_alter_table("loyalty_requests", schema=None) as batch_op:
+        batch_op.drop_constraint(
+            batch_op.f("fk_loyalty_requests_group_id_user_groups"), type_="foreignkey"
+        )
+        batch_op.drop_column("group_id")
+
     with op.batch_alter_table("orgs", schema=None) as batch_op:
         batch_op.drop_column("hierarchies")
 

@@ -8,7 +8,8 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from patron.db import Database
+from patron.db import Database, unit_of_work
+from patron.loyalty.models import Request
 from tests.api.helpers import codes
 from tests.conftest import Api
 from tests.groups.test_pooling import (
@@ -178,3 +179,12 @@ def test_a_deleted_group_cannot_be_asked_for(api: Api, db: Database) -> None:
 def test_an_empty_group_cannot_be_asked_for(api: Api, db: Database) -> None:
     group_id = make_group(db, api.org.org_id)
     assert codes(api.post("/v2/requests", json=group_goodwill(userGroup2Id=group_id))) == [93026]
+
+
+def test_a_group_request_records_its_group(api: Api, db: Database) -> None:
+    group_id, primary = a_group(api, db)
+    request_id = ask(api, group_goodwill(userGroup2Id=group_id))
+    with unit_of_work(db.read_session) as session:
+        request = session.get(Request, request_id)
+        assert request is not None
+        assert (request.group_id, request.customer_id) == (group_id, primary)

@@ -12,7 +12,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from patron.db import Database, unit_of_work
-from patron.loyalty.models import Account, Lot
+from patron.loyalty.models import Account, Entry, Lot, Transfer
 from patron.orgs.demo import DEMO_PROGRAM
 from tests.api.helpers import codes
 from tests.conftest import Api, make_org
@@ -231,3 +231,22 @@ def test_a_receiving_group_is_enrolled_at_its_first_transfer(api: Api, db: Datab
     ok(move(api, 10, fromUserGroup2Id=group_id, toUserGroup2Id=other))
     (item,) = ok(api.get(f"/v2/userGroup2/loyaltyDetails?id={other}"))["data"]
     assert (item["loyaltyId"], item["loyaltyPoints"], item["lifetimePoints"]) == (other, 10.0, 10.0)
+
+
+def test_a_group_transfer_is_recorded_with_both_parties(api: Api, db: Database) -> None:
+    group_id, member = funded_group(api, db)
+    answer = ok(move(api, 30, fromUserGroup2Id=group_id, toCustomerIdentifier=by_id(member)))
+    (item,) = answer["data"]
+    with unit_of_work(db.read_session) as session:
+        record = session.get(Transfer, item["transferId"])
+        assert record is not None
+        assert (record.from_group_id, record.from_customer_id) == (group_id, None)
+        assert (record.to_customer_id, record.to_group_id) == (member, None)
+        assert record.points == 30
+        legs = session.scalars(
+            select(Entry).where(Entry.cause_type == "transfer", Entry.cause_id == record.id)
+        ).all()
+        assert sorted(leg.points for leg in legs) == [-30, 30]
+    # The member's own pointsTransfers lists customer-to-customer transfers only.
+    listed = ok(api.get(f"/v2/customers/{member}/pointsTransfers"))
+    assert listed["data"] == []

@@ -224,18 +224,29 @@ class Redemption(Base):
 
 
 class Transfer(Base):
-    """Points moved from one customer to another in one program."""
+    """Points moved in one program from one owner to another: customers, or a user group and
+    a customer, or two groups; exactly one owner names each side."""
 
     __tablename__ = "loyalty_transfers"
+    __table_args__ = (
+        CheckConstraint("(from_customer_id IS NULL) <> (from_group_id IS NULL)", name="one_sender"),
+        CheckConstraint("(to_customer_id IS NULL) <> (to_group_id IS NULL)", name="one_receiver"),
+    )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
     org_id: Mapped[int] = mapped_column(Integer)
     program_id: Mapped[int] = mapped_column(Integer)
-    from_customer_id: Mapped[int] = mapped_column(
-        ForeignKey("customers.id", ondelete="CASCADE"), index=True
+    from_customer_id: Mapped[int | None] = mapped_column(
+        ForeignKey("customers.id", ondelete="CASCADE"), index=True, nullable=True
     )
-    to_customer_id: Mapped[int] = mapped_column(
-        ForeignKey("customers.id", ondelete="CASCADE"), index=True
+    to_customer_id: Mapped[int | None] = mapped_column(
+        ForeignKey("customers.id", ondelete="CASCADE"), index=True, nullable=True
+    )
+    from_group_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_groups.id", ondelete="CASCADE"), index=True, nullable=True
+    )
+    to_group_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_groups.id", ondelete="CASCADE"), index=True, nullable=True
     )
     points: Mapped[Decimal] = mapped_column(Milli)
     notes: Mapped[str] = mapped_column(String(500), default="")
@@ -253,6 +264,10 @@ class Request(Base):
     org_id: Mapped[int] = mapped_column(Integer)
     customer_id: Mapped[int] = mapped_column(
         ForeignKey("customers.id", ondelete="CASCADE"), index=True
+    )
+    # A user group's goodwill request: the group it credits (filed under its primary member).
+    group_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_groups.id", ondelete="CASCADE"), nullable=True
     )
     program_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
     type: Mapped[str] = mapped_column(String(24))  # GOODWILL | TRANSACTION_UPDATE

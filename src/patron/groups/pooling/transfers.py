@@ -5,14 +5,14 @@ The rules are the customer transfer's (whole points, the program's ``allowTransf
 sender's balance), plus the group's: a customer side must be a member of the group on the
 other side (1620) whose transfers its permissions do not block (1644). Both accounts are
 locked in a fixed order (the smaller account id first) and both legs are written in one unit
-of work, through the ledger; the moved points keep their expiry dates at the receiver. A
-group transfer has no row of its own: its ``transferId`` is the id of the deduction entry.
+of work, through the ledger, with the transfer's row (``loyalty_transfers``, a group on one
+or both sides) as their cause; the moved points keep their expiry dates at the receiver.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -28,8 +28,7 @@ from patron.groups.pooling.schemas import GroupTransferIn
 from patron.groups.pooling.service import active_group
 from patron.kit import clock
 from patron.loyalty import accounts, ledger, members
-from patron.loyalty.ledger import Cause, Kind, Posting
-from patron.loyalty.models import Account
+from patron.loyalty.models import Account, Transfer
 from patron.loyalty.pooling import TRANSFER_BLOCKED, USERGROUP2, Action
 from patron.loyalty.redemptions.schemas import IdentifierIn
 from patron.loyalty.transfers.service import (
@@ -39,6 +38,7 @@ from patron.loyalty.transfers.service import (
     SAME_CUSTOMER,
     SENDER_FRAUD,
     find_party,
+    record_transfer,
     require_balance,
     transfer_program,
     whole_points,
@@ -200,6 +200,14 @@ def _lock_accounts(
     return sender, receiver
 
 
+def _customer_id(party: Party) -> int | None:
+    return party.customer.id if party.customer is not None else None
+
+
+def _group_id(party: Party) -> int | None:
+    return party.group.id if party.group is not None else None
+
+
 def _render_party(session: Session, party: Party) -> dict[str, Any]:
     if party.group is not None:
         group = party.group
@@ -237,18 +245,25 @@ def transfer(session: Session, principal: Principal, body: GroupTransferIn) -> d
     at = clock.now()
     checked = plan(session, org, body)
     sender, receiver = _lock_accounts(session, org, checked, at)
-    posting = Posting(
-        cause=Cause.TRANSFER, cause_id=None, till_id=principal.till_id, at=at, notes=checked.notes
+    record = record_transfer(
+        session,
+        org,
+        checked.program,
+        sender,
+        receiver,
+        Transfer(
+            org_id=org.id,
+            program_id=checked.program.program_id,
+            from_customer_id=_customer_id(checked.sender),
+            from_group_id=_group_id(checked.sender),
+            to_customer_id=_customer_id(checked.receiver),
+            to_group_id=_group_id(checked.receiver),
+            points=checked.points,
+            notes=checked.notes,
+            till_id=principal.till_id,
+            created_at=at,
+        ),
     )
-    out = ledger.debit(session, sender, Kind.TRANSFER_OUT, checked.points, posting)
-    # The deduction entry stands for the transfer: both legs name it as their cause.
-    out.cause_id = out.id
-    incoming = replace(posting, cause_id=out.id)
-    for move, lot in ledger.moves_of_entry(session, out.id):
-        ledger.credit(
-            session, receiver, Kind.TRANSFER_IN, -move.points, incoming, expires_at=lot.expires_at
-        )
-    accounts.upgrade(session, org, checked.program, receiver, at)
     session.flush()
     return {
         "data": [
@@ -259,7 +274,7 @@ def transfer(session: Session, principal: Principal, body: GroupTransferIn) -> d
                 "fromEntityType": checked.sender.entity_type,
                 "pointsTransferDate": clock.local_datetime(at, org.zone),
                 "pointsTransferred": ledger.render_points(checked.points),
-                "transferId": out.id,
+                "transferId": record.id,
                 "transferType": DEDUCTION,
                 "transferredFrom": _render_party(session, checked.sender),
                 "transferredTo": _render_party(session, checked.receiver),

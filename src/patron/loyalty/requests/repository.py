@@ -10,7 +10,7 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from patron.kit.pagination import Page
-from patron.loyalty.models import Account, Bill, Entry, Request
+from patron.loyalty.models import Bill, Request
 
 GOODWILL = "GOODWILL"
 POINTS = "POINTS"
@@ -128,19 +128,3 @@ def has_live_retro(session: Session, org_id: int, bill_id: int) -> bool:
         Request.status.in_((PENDING, APPROVED)),
     )
     return session.scalar(query.limit(1)) is not None
-
-
-def group_request_key(request_id: int) -> str:
-    """Return the natural key of the journal entry naming a group request's group."""
-    return f"request:{request_id}:group"
-
-
-def group_of_request(session: Session, org_id: int, request_id: int) -> int | None:
-    """Return the id of the user group a goodwill request was filed for (None: a customer's)."""
-    query = (
-        select(Account.group_id)
-        .join(Entry, Entry.account_id == Account.id)
-        .where(Entry.org_id == org_id, Entry.key == group_request_key(request_id))
-    )
-    found = session.scalar(query)
-    return int(found) if found is not None else None

@@ -2,8 +2,7 @@
 
 A request is made by one till and decided by another (9051). Approving a goodwill request
 credits its approved value through the ledger under the natural key ``request:<id>``, to its
-customer or to its user group (filed under a member of the group, and named by a zero entry
-of the group's journal keyed ``request:<id>:group``);
+customer or to its user group (``group_id``; filed under the group's primary member);
 approving a retro request turns its not-interested bill into a purchase of the request's
 customer, which then earns by the tier's rule under the bill's own award key. Either way the
 decision and the points are written in one unit of work, so neither exists without the other.
@@ -23,9 +22,9 @@ from patron.auth.principal import Principal
 from patron.errors import Forbidden, Invalid, NotFound, Notice, PatronError
 from patron.kit import clock
 from patron.kit.ids import parse_id
-from patron.loyalty import accounts, ledger, members, pooling
+from patron.loyalty import accounts, members, pooling
 from patron.loyalty.ledger import Cause, Kind, Posting
-from patron.loyalty.models import ZERO, Account, Bill, Request
+from patron.loyalty.models import Account, Bill, Request
 from patron.loyalty.pooling import CUSTOMER_ENTITY, USERGROUP2, GroupTags, GroupTarget
 from patron.loyalty.requests import repository
 from patron.loyalty.requests.inputs import (
@@ -157,6 +156,7 @@ def create_request(
     request = Request(
         org_id=org.id,
         customer_id=customer_id,
+        group_id=group.group_id if group is not None else None,
         program_id=program.program_id,
         type=stored[0],
         base_type=stored[1],
@@ -174,8 +174,6 @@ def create_request(
     )
     session.add(request)
     session.flush()
-    if group is not None:
-        _file_for_group(session, principal, request, program, group.group_id, now)
     if points is not None and program.auto_approve_goodwill:
         _approve_goodwill(session, principal, request, points, now)
         request.status = APPROVED
@@ -183,28 +181,6 @@ def create_request(
         request.updated_comments = f"{comments}; {AUTO_APPROVED}" if comments else AUTO_APPROVED
         session.flush()
     return request
-
-
-def _file_for_group(
-    session: Session,
-    principal: Principal,
-    request: Request,
-    program: Program,
-    group_id: int,
-    at: dt.datetime,
-) -> None:
-    """Name the request's group in the group's journal: a zero entry under the request's
-    group key, which the approval reads back (a request row names a customer only)."""
-    account = accounts.enrol_group(session, principal.org, program, group_id, at)
-    posting = Posting(
-        cause=Cause.REQUEST,
-        cause_id=request.id,
-        till_id=principal.till_id,
-        at=at,
-        key=repository.group_request_key(request.id),
-        notes="goodwill requested",
-    )
-    ledger.credit(session, account, Kind.GOODWILL, ZERO, posting, expires_at=None)
 
 
 def _goodwill_account(
@@ -215,10 +191,9 @@ def _goodwill_account(
     if request.base_type != GROUP_POINTS:
         customer = members.by_id(session, org, request.customer_id)
         return accounts.enrol(session, org, program, customer.id, at), CUSTOMER_ENTITY
-    group_id = repository.group_of_request(session, org.id, request.id)
     group = None
-    if group_id is not None:
-        group = pooling.find_group(session, org, GroupTags(group_id=group_id))
+    if request.group_id is not None:
+        group = pooling.find_group(session, org, GroupTags(group_id=request.group_id))
     if group is None:
         raise Invalid(INVALID_GROUP, "Invalid group: the request's user group is no longer active")
     return accounts.enrol_group(session, org, program, group.group_id, at), USERGROUP2

@@ -31,12 +31,15 @@ def add_transfer(session: Session, transfer: Transfer) -> Transfer:
 
 
 def list_transfers(session: Session, org_id: int, customer_id: int) -> list[Transfer]:
-    """Return the transfers a customer sent or received, newest first."""
+    """Return the transfers a customer sent to or received from another customer, newest first
+    (those with a user group on one side are the group's: see ``patron.groups.pooling``)."""
     query = (
         select(Transfer)
         .where(
             Transfer.org_id == org_id,
             or_(Transfer.from_customer_id == customer_id, Transfer.to_customer_id == customer_id),
+            Transfer.from_customer_id.is_not(None),
+            Transfer.to_customer_id.is_not(None),
         )
         .order_by(Transfer.created_at.desc(), Transfer.id.desc())
     )

@@ -158,14 +158,47 @@ def _lock_accounts(
     return sender, receiver
 
 
+def record_transfer(
+    session: Session,
+    org: OrgConfig,
+    program: Program,
+    sender: Account,
+    receiver: Account,
+    transfer: Transfer,
+) -> Transfer:
+    """Store a transfer (customers' or user groups') and move its points: out of the sender's
+    lots first-expiring-first, into one lot per lot left at the receiver with its expiry, both
+    legs caused by the transfer's row; the receiver upgrades when it reaches a higher tier.
+    Both accounts must be locked by the caller."""
+    record = repository.add_transfer(session, transfer)
+    posting = Posting(
+        cause=Cause.TRANSFER,
+        cause_id=record.id,
+        till_id=record.till_id,
+        at=record.created_at,
+        notes=record.notes,
+    )
+    out = ledger.debit(session, sender, Kind.TRANSFER_OUT, record.points, posting)
+    for move, lot in ledger.moves_of_entry(session, out.id):
+        ledger.credit(
+            session, receiver, Kind.TRANSFER_IN, -move.points, posting, expires_at=lot.expires_at
+        )
+    accounts.upgrade(session, org, program, receiver, record.created_at)
+    return record
+
+
 def transfer(session: Session, principal: Principal, body: TransferIn) -> dict[str, Any]:
     """Move whole points from one customer to another, keeping each moved lot's expiry."""
     org = principal.org
     at = clock.now()
     checked = plan(session, org, body)
     sender, receiver = _lock_accounts(session, org, checked, at)
-    record = repository.add_transfer(
+    record = record_transfer(
         session,
+        org,
+        checked.program,
+        sender,
+        receiver,
         Transfer(
             org_id=org.id,
             program_id=checked.program.program_id,
@@ -177,19 +210,6 @@ def transfer(session: Session, principal: Principal, body: TransferIn) -> dict[s
             created_at=at,
         ),
     )
-    posting = Posting(
-        cause=Cause.TRANSFER,
-        cause_id=record.id,
-        till_id=principal.till_id,
-        at=at,
-        notes=checked.notes,
-    )
-    out = ledger.debit(session, sender, Kind.TRANSFER_OUT, checked.points, posting)
-    for move, lot in ledger.moves_of_entry(session, out.id):
-        ledger.credit(
-            session, receiver, Kind.TRANSFER_IN, -move.points, posting, expires_at=lot.expires_at
-        )
-    accounts.upgrade(session, org, checked.program, receiver, at)
     names = members.names(session, {checked.sender.id, checked.receiver.id})
     summary = render_transfer(org, record, names, checked.sender.id)
     return {
@@ -207,8 +227,8 @@ def transfer(session: Session, principal: Principal, body: TransferIn) -> dict[s
     }
 
 
-def _party_out(customer_id: int, names: dict[int, tuple[str, str]]) -> dict[str, Any]:
-    first, last = names.get(customer_id, ("", ""))
+def _party_out(customer_id: int | None, names: dict[int, tuple[str, str]]) -> dict[str, Any]:
+    first, last = names.get(customer_id, ("", "")) if customer_id is not None else ("", "")
     return {"userId": customer_id, "firstName": first, "lastName": last}
 
 
@@ -233,7 +253,7 @@ def list_transfers(session: Session, org: OrgConfig, customer_id: int) -> dict[s
     """Return the transfers a customer sent (DEDUCTION) or received (ADDITION), newest first."""
     customer = members.by_id(session, org, customer_id)
     records = repository.list_transfers(session, org.id, customer.id)
-    parties = {r.from_customer_id for r in records} | {r.to_customer_id for r in records}
+    parties = {i for r in records for i in (r.from_customer_id, r.to_customer_id) if i is not None}
     names = members.names(session, parties)
     return {
         "data": [render_transfer(org, r, names, customer.id) for r in records],

@@ -7,23 +7,18 @@ import argparse
 import base64
 import datetime as dt
 import hashlib
-import sys
-import tempfile
 from dataclasses import dataclass, replace
 from pathlib import Path
-
-from rich.console import Console
 
 from bench import ceilings, server
 from bench.cpu import CpuMeter
 from bench.database import BenchDatabase
 from bench.load import Load, Result, run_wrk
-from bench.report import Report, Row, record, show
-from bench.system import BenchError, describe_machine, ensure_tool, free_port, tool_version
+from bench.report import Report, Row
+from bench.suite import console, finish, parse_options, start
+from bench.system import ensure_tool, free_port, tool_version
 from patron.orgs.demo import DEMO_TILL_CODE, DEMO_TILL_PASSWORD
 
-# A table wider than a pipe's default 80 columns, so the log of a run stays readable.
-console = Console() if sys.stdout.isatty() else Console(width=160)
 # The register script's mobiles carry a phase digit so that runs on one database never collide.
 WARMUP_PHASE, MEASURED_PHASE = "1", "2"
 # The same header in shell, for the recorded commands.
@@ -40,19 +35,7 @@ def basic_auth() -> str:
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
     """Read the suite's options."""
-    parser = argparse.ArgumentParser(prog="python -m bench api", description=__doc__)
-    parser.add_argument("--seconds", type=int, default=10, help="measured seconds per run")
-    parser.add_argument("--warmup", type=int, default=3, help="warm-up seconds before each run")
-    parser.add_argument("--connections", type=int, default=32, help="concurrent connections")
-    parser.add_argument("--threads", type=int, default=2, help="wrk threads and pgbench jobs")
-    parser.add_argument("--workers", type=int, default=2, help="server worker processes")
-    parser.add_argument(
-        "--postgres", default="postgresql://postgres@127.0.0.1:5432", help="PostgreSQL server"
-    )
-    parser.add_argument("--database", default="patron_bench", help="database to create and drop")
-    parser.add_argument("--keep-database", action="store_true", help="do not drop it at the end")
-    parser.add_argument("--record", action="store_true", help="write the figures to README.md")
-    return parser.parse_args(argv)
+    return parse_options("python -m bench api", __doc__, "patron_bench", argv)
 
 
 @dataclass(frozen=True)
@@ -118,16 +101,9 @@ def measure_patron(
 def run_suite(args: argparse.Namespace, workdir: Path) -> Report:
     """Run the ceilings and the API calls; return their report."""
     started = dt.datetime.now(dt.UTC)
-    machine = describe_machine()
-    load = Load(args.connections, args.threads, args.seconds, args.warmup)
+    machine, load = start("API benchmark", args)
     wrk, pgbench = ensure_tool("wrk"), ensure_tool("pgbench")
     db = BenchDatabase.parse(args.postgres, args.database)
-    console.print(f"[bold]API benchmark[/bold] on {machine.describe()}")
-    if machine.load_average[0] > machine.cores / 2:
-        console.print(
-            "[yellow]the machine is busy before the run: rates will be low and noisy; "
-            "the ratios and the CPU per request hold better[/yellow]"
-        )
 
     console.print("empty endpoint (ceiling of the server) …")
     empty, empty_command = ceilings.measure_empty_endpoint(load, args.workers, workdir)
@@ -201,17 +177,4 @@ def compare_rows(register: Result, sql: Result) -> str:
 def main(argv: list[str]) -> int:
     """Run the API suite; print the table, and record it in bench/README.md when asked."""
     args = parse_args(argv)
-    with tempfile.TemporaryDirectory(prefix="patron-bench-") as tmp:
-        try:
-            report = run_suite(args, Path(tmp))
-        except BenchError as exc:
-            console.print(f"[red]benchmark failed:[/red] {exc}")
-            return 1
-    show(report, console)
-    if report.errors:
-        console.print(f"[red]{report.errors} requests failed: the figures are not valid[/red]")
-        return 1
-    if args.record:
-        record(report)
-        console.print("recorded in bench/README.md")
-    return 0
+    return finish(lambda workdir: run_suite(args, workdir), record_results=args.record)

@@ -8,7 +8,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import sys
-import tempfile
 from pathlib import Path
 
 import httpx
@@ -16,11 +15,12 @@ import psycopg
 from sqlalchemy import select
 
 from bench import ceilings, loyalty, server
-from bench.api import AUTH_SHELL, WARMUP_PHASE, Endpoint, basic_auth, console
+from bench.api import AUTH_SHELL, WARMUP_PHASE, Endpoint, basic_auth
 from bench.database import DEMO_ORG_ID, BenchDatabase
 from bench.load import Load, Result
-from bench.report import Report, Row, record, show
-from bench.system import BenchError, describe_machine, ensure_tool, free_port, tool_version
+from bench.report import Report, Row
+from bench.suite import console, finish, parse_options, start
+from bench.system import BenchError, ensure_tool, free_port, tool_version
 from patron.loyalty import audit
 from patron.loyalty.models import Account
 
@@ -47,21 +47,7 @@ POOLED_SQL = """
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
     """Read the suite's options."""
-    parser = argparse.ArgumentParser(prog="python -m bench groups", description=__doc__)
-    parser.add_argument("--seconds", type=int, default=10, help="measured seconds per run")
-    parser.add_argument("--warmup", type=int, default=3, help="warm-up seconds before each run")
-    parser.add_argument("--connections", type=int, default=32, help="concurrent connections")
-    parser.add_argument("--threads", type=int, default=2, help="wrk threads and pgbench jobs")
-    parser.add_argument("--workers", type=int, default=2, help="server worker processes")
-    parser.add_argument(
-        "--postgres", default="postgresql://postgres@127.0.0.1:5432", help="PostgreSQL server"
-    )
-    parser.add_argument(
-        "--database", default="patron_bench_groups", help="database to create and drop"
-    )
-    parser.add_argument("--keep-database", action="store_true", help="do not drop it at the end")
-    parser.add_argument("--record", action="store_true", help="write the figures to README.md")
-    return parser.parse_args(argv)
+    return parse_options("python -m bench groups", __doc__, "patron_bench_groups", argv)
 
 
 def write_drivers(db: BenchDatabase, path: Path) -> int:
@@ -221,16 +207,9 @@ def check_groups(db: BenchDatabase) -> tuple[str, bool]:
 def run_suite(args: argparse.Namespace, workdir: Path) -> Report:
     """Run the ceilings and the API calls; return their report."""
     started = dt.datetime.now(dt.UTC)
-    machine = describe_machine()
-    load = Load(args.connections, args.threads, args.seconds, args.warmup)
+    machine, load = start("groups benchmark", args)
     wrk, pgbench = ensure_tool("wrk"), ensure_tool("pgbench")
     db = BenchDatabase.parse(args.postgres, args.database)
-    console.print(f"[bold]groups benchmark[/bold] on {machine.describe()}")
-    if machine.load_average[0] > machine.cores / 2:
-        console.print(
-            "[yellow]the machine is busy before the run: rates will be low and noisy; "
-            "the ratios and the CPU per request hold better[/yellow]"
-        )
     console.print("empty endpoint (ceiling of the server) …")
     empty, empty_command = ceilings.measure_empty_endpoint(load, args.workers, workdir)
     console.print(f"database {db.name}: create, migrate …")
@@ -303,23 +282,18 @@ def run_suite(args: argparse.Namespace, workdir: Path) -> Report:
 def main(argv: list[str]) -> int:
     """Run the groups suite; print the table, and record it in bench/README.md when asked."""
     args = parse_args(argv)
-    with tempfile.TemporaryDirectory(prefix="patron-bench-") as tmp:
-        try:
-            report = run_suite(args, Path(tmp))
-        except BenchError as exc:
-            console.print(f"[red]benchmark failed:[/red] {exc}")
-            return 1
-    show(report, console)
-    if report.errors:
-        console.print(f"[red]{report.errors} requests failed: the figures are not valid[/red]")
-        return 1
+    return finish(
+        lambda workdir: run_suite(args, workdir),
+        record_results=args.record,
+        problem=unbalanced,
+    )
+
+
+def unbalanced(report: Report) -> str | None:
+    """Say that the ledger or the events do not balance after the runs, when a note says so."""
     if any(note.startswith("[out of step]") for note in report.notes[2:]):
-        console.print("[red]the ledger or the events do not balance after the runs[/red]")
-        return 1
-    if args.record:
-        record(report)
-        console.print("recorded in bench/README.md")
-    return 0
+        return "the ledger or the events do not balance after the runs"
+    return None
 
 
 if __name__ == "__main__":

@@ -6,6 +6,7 @@ Create Date: 2026-12-01 14:34:04.643028
 """
 
 from collections.abc import Sequence
+from typing import Any
 
 import sqlalchemy as sa
 from alembic import op
@@ -18,6 +19,8 @@ depends_on: str | Sequence[str] | None = None
 
 JSON_DOC = sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql")
 BIG_ID = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
+# SQLite rebuilds a table to change it: the copy keeps AUTOINCREMENT, so ids are never reused.
+KEEP_AUTOINCREMENT: dict[str, Any] = {"table_kwargs": {"sqlite_autoincrement": True}}
 
 
 def upgrade() -> None:
@@ -277,7 +280,7 @@ def upgrade() -> None:
             sqlite_where=sa.text("is_primary"),
         )
 
-    with op.batch_alter_table("loyalty_accounts", schema=None) as batch_op:
+    with op.batch_alter_table("loyalty_accounts", schema=None, **KEEP_AUTOINCREMENT) as batch_op:
         batch_op.add_column(
             sa.Column(
                 "group_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=True
@@ -303,7 +306,7 @@ def upgrade() -> None:
             "(customer_id IS NULL) <> (group_id IS NULL)",
         )
 
-    with op.batch_alter_table("loyalty_bills", schema=None) as batch_op:
+    with op.batch_alter_table("loyalty_bills", schema=None, **KEEP_AUTOINCREMENT) as batch_op:
         batch_op.add_column(
             sa.Column(
                 "group_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=True
@@ -317,7 +320,7 @@ def upgrade() -> None:
             ondelete="SET NULL",
         )
 
-    with op.batch_alter_table("loyalty_requests", schema=None) as batch_op:
+    with op.batch_alter_table("loyalty_requests", schema=None, **KEEP_AUTOINCREMENT) as batch_op:
         batch_op.add_column(sa.Column("group_id", BIG_ID, nullable=True))
         batch_op.create_foreign_key(
             batch_op.f("fk_loyalty_requests_group_id_user_groups"),
@@ -327,7 +330,7 @@ def upgrade() -> None:
             ondelete="CASCADE",
         )
 
-    with op.batch_alter_table("loyalty_transfers", schema=None) as batch_op:
+    with op.batch_alter_table("loyalty_transfers", schema=None, **KEEP_AUTOINCREMENT) as batch_op:
         batch_op.add_column(sa.Column("from_group_id", BIG_ID, nullable=True))
         batch_op.add_column(sa.Column("to_group_id", BIG_ID, nullable=True))
         batch_op.alter_column("from_customer_id", existing_type=BIG_ID, nullable=True)
@@ -366,7 +369,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("loyalty_transfers", schema=None) as batch_op:
+    with op.batch_alter_table("loyalty_transfers", schema=None, **KEEP_AUTOINCREMENT) as batch_op:
         batch_op.drop_constraint(batch_op.f("ck_loyalty_transfers_one_receiver"), type_="check")
         batch_op.drop_constraint(batch_op.f("ck_loyalty_transfers_one_sender"), type_="check")
         batch_op.drop_constraint(
@@ -382,7 +385,7 @@ def downgrade() -> None:
         batch_op.drop_column("to_group_id")
         batch_op.drop_column("from_group_id")
 
-    with op.batch_alter_table("loyalty_requests", schema=None) as batch_op:
+    with op.batch_alter_table("loyalty_requests", schema=None, **KEEP_AUTOINCREMENT) as batch_op:
         batch_op.drop_constraint(
             batch_op.f("fk_loyalty_requests_group_id_user_groups"), type_="foreignkey"
         )
@@ -391,13 +394,13 @@ def downgrade() -> None:
     with op.batch_alter_table("orgs", schema=None) as batch_op:
         batch_op.drop_column("hierarchies")
 
-    with op.batch_alter_table("loyalty_bills", schema=None) as batch_op:
+    with op.batch_alter_table("loyalty_bills", schema=None, **KEEP_AUTOINCREMENT) as batch_op:
         batch_op.drop_constraint(
             batch_op.f("fk_loyalty_bills_group_id_user_groups"), type_="foreignkey"
         )
         batch_op.drop_column("group_id")
 
-    with op.batch_alter_table("loyalty_accounts", schema=None) as batch_op:
+    with op.batch_alter_table("loyalty_accounts", schema=None, **KEEP_AUTOINCREMENT) as batch_op:
         batch_op.drop_constraint(batch_op.f("ck_loyalty_accounts_one_owner"), type_="check")
         batch_op.drop_constraint(
             batch_op.f("fk_loyalty_accounts_group_id_user_groups"), type_="foreignkey"

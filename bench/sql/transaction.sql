@@ -1,6 +1,7 @@
 -- The SQL transaction of one purchase (POST /v2/transactions?identifierName=mobile&source=INSTORE,
 -- a REGULAR bill of 1,000 with a new bill number), statement for statement as patron sends it to
--- PostgreSQL: the customer by mobile, the bill-number check, the bill inside the savepoint that
+-- PostgreSQL: the customer by mobile, the user group it pools its points into (none here), the
+-- bill-number check, the bill inside the savepoint that
 -- catches a concurrent duplicate, the account's row lock, its balances and purchases, the award
 -- entry and its lot, the bill's points, then the names and balances the answer shows.
 -- Run by pgbench (-M prepared) on the database of `python -m bench loyalty`: customers 2 to 2001
@@ -22,20 +23,33 @@ SELECT customers.id, customers.org_id, customers.loyalty_type, customers.status_
  WHERE identifiers.org_id = 100 AND identifiers.source = 'INSTORE'
    AND identifiers.account_id = '' AND identifiers.type = 'mobile' AND identifiers.value = :m
 \gset cust_
-SELECT id, org_id, customer_id, program_id, type, bill_number, purchase_key, parent_id,
-       return_type, amount, amount_returned, points, points_returned, billing_date, till_id,
-       source, details, created_at
+SELECT user_group_members.id, user_group_members.org_id, user_group_members.group_id,
+       user_group_members.customer_id, user_group_members.is_primary, user_group_members.role,
+       user_group_members.permissions, user_group_members.is_default,
+       user_group_members.joined_by, user_group_members.joined_at, user_groups.id AS id_1,
+       user_groups.org_id AS org_id_1, user_groups.external_id, user_groups.name,
+       user_groups.max_size, user_groups.member_count, user_groups.status,
+       user_groups.extended_fields, user_groups.hierarchy_id, user_groups.owner_id,
+       user_groups.created_by, user_groups.created_at, user_groups.updated_by,
+       user_groups.updated_at
+  FROM user_group_members JOIN user_groups ON user_groups.id = user_group_members.group_id
+ WHERE user_group_members.org_id = 100 AND user_group_members.customer_id = :cust_id
+   AND user_groups.hierarchy_id IS NOT NULL AND user_groups.status = 'ACTIVE'
+ ORDER BY user_group_members.is_default DESC, user_group_members.id LIMIT 1;
+SELECT id, org_id, customer_id, program_id, group_id, type, bill_number, purchase_key,
+       parent_id, return_type, amount, amount_returned, points, points_returned, billing_date,
+       till_id, source, details, created_at
   FROM loyalty_bills WHERE org_id = 100 AND purchase_key = 'pg' || :b;
 SAVEPOINT sa_savepoint_1;
-INSERT INTO loyalty_bills (org_id, customer_id, program_id, type, bill_number, purchase_key,
-                           parent_id, return_type, amount, amount_returned, points,
+INSERT INTO loyalty_bills (org_id, customer_id, program_id, group_id, type, bill_number,
+                           purchase_key, parent_id, return_type, amount, amount_returned, points,
                            points_returned, billing_date, till_id, source, details, created_at)
-VALUES (100, :cust_id, 1, 'REGULAR', 'pg' || :b, 'pg' || :b, NULL, NULL, 1000000, 0, 0, 0, now(),
-        1, 'INSTORE', '{}', now())
+VALUES (100, :cust_id, 1, NULL, 'REGULAR', 'pg' || :b, 'pg' || :b, NULL, NULL, 1000000, 0, 0,
+        0, now(), 1, 'INSTORE', '{}', now())
 RETURNING id \gset bill_
 RELEASE SAVEPOINT sa_savepoint_1;
-SELECT id, org_id, customer_id, program_id, tier_number, tier_since, tier_expires_at, points,
-       delayed, lifetime, redeemed, expired, returned, delayed_returned, adjusted,
+SELECT id, org_id, customer_id, group_id, program_id, tier_number, tier_since,
+       tier_expires_at, points, delayed, lifetime, redeemed, expired, returned, delayed_returned, adjusted,
        transferred_out, purchases, baseline_purchases, baseline_lifetime, created_at,
        updated_at, version
   FROM loyalty_accounts
@@ -64,8 +78,8 @@ UPDATE loyalty_bills SET points = 10000 WHERE id = :bill_id;
 SELECT id, org_id, customer_id, source, account_id, first_name, last_name, fields, created_at,
        created_by, updated_at, updated_by
   FROM profiles WHERE customer_id = :cust_id ORDER BY id;
-SELECT id, org_id, customer_id, program_id, tier_number, tier_since, tier_expires_at, points,
-       delayed, lifetime, redeemed, expired, returned, delayed_returned, adjusted,
+SELECT id, org_id, customer_id, group_id, program_id, tier_number, tier_since,
+       tier_expires_at, points, delayed, lifetime, redeemed, expired, returned, delayed_returned, adjusted,
        transferred_out, purchases, baseline_purchases, baseline_lifetime, created_at,
        updated_at, version
   FROM loyalty_accounts WHERE org_id = 100 AND customer_id = :cust_id ORDER BY program_id;

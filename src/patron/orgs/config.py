@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from patron.kit import clock
+from patron.orgs.cards import DEFAULT_CARD_LABELS, CardLabel, CardSeriesDef, CardStatus
 from patron.orgs.catalog import (
     MULTI_ACCOUNT_SOURCES,
     CustomerStatus,
@@ -15,6 +16,7 @@ from patron.orgs.catalog import (
     default_required_identifiers,
 )
 from patron.orgs.hierarchies import HierarchyDef
+from patron.orgs.partners import PartnerProgramDef, PartnerProgramSettings
 from patron.orgs.programs import Program
 
 
@@ -70,6 +72,11 @@ class OrgConfig:
     required_overrides: Mapping[Source, tuple[str, ...]] = field(default_factory=dict)
     programs: tuple[Program, ...] = ()
     hierarchies: tuple[HierarchyDef, ...] = ()
+    partner_programs: tuple[PartnerProgramDef, ...] = ()
+    partner_program_settings: PartnerProgramSettings = field(default_factory=PartnerProgramSettings)
+    card_series: tuple[CardSeriesDef, ...] = ()
+    # The org file's card status labels; statuses it leaves out keep their own name as label.
+    card_status_labels: Mapping[CardStatus, tuple[CardLabel, ...]] = field(default_factory=dict)
 
     @property
     def default_program(self) -> Program | None:
@@ -89,6 +96,15 @@ class OrgConfig:
         """Return the org file's hierarchy ``code`` (compared case-insensitively), or None."""
         wanted = code.strip().lower()
         return next((h for h in self.hierarchies if h.code.lower() == wanted), None)
+
+    def partner_program(self, name: str) -> PartnerProgramDef | None:
+        """Return the partner program named ``name`` (compared case-insensitively), or None."""
+        wanted = name.strip().lower()
+        return next((p for p in self.partner_programs if p.name.lower() == wanted), None)
+
+    def card_labels(self, status: CardStatus) -> tuple[CardLabel, ...]:
+        """Return the labels of a card status (the file's, else the status's own name)."""
+        return self.card_status_labels.get(status) or DEFAULT_CARD_LABELS[status]
 
     @property
     def zone(self) -> dt.tzinfo:

@@ -95,6 +95,57 @@ DEMO_HIERARCHY: dict[str, Any] = {
     "default": True,
 }
 
+# Two partner programs: an external one with tiers, and a supplementary membership of a year
+# whose expiry reminder goes out 7 days before.
+DEMO_PARTNER_ID = 1
+DEMO_PARTNER_NAME = "DemoPartner"
+DEMO_PLUS_ID = 2
+DEMO_PLUS_NAME = "DemoPlus"
+DEMO_PARTNER_PROGRAMS: list[dict[str, Any]] = [
+    {
+        "partnerProgramId": DEMO_PARTNER_ID,
+        "name": DEMO_PARTNER_NAME,
+        "description": "The demo org's external partner, with two tiers",
+        "type": "EXTERNAL",
+        "loyaltyProgramId": DEMO_PROGRAM_ID,
+        "tierBased": True,
+        "tiers": [{"tierNumber": 1, "tierName": "Blue"}, {"tierNumber": 2, "tierName": "Black"}],
+        "pointsExchangeRate": "1",
+    },
+    {
+        "partnerProgramId": DEMO_PLUS_ID,
+        "name": DEMO_PLUS_NAME,
+        "description": "The demo org's supplementary membership: a year, reminded 7 days before",
+        "type": "SUPPLEMENTARY",
+        "loyaltyProgramId": DEMO_PROGRAM_ID,
+        "membershipPeriodType": "MONTHS",
+        "membershipPeriodValue": 12,
+        "reminderDaysBeforeExpiry": 7,
+    },
+]
+# Two card series: one whose numbers patron generates, one whose numbers come from the brand.
+DEMO_CARD_SERIES_CODE = "DEMO-GEN"
+DEMO_EXTERNAL_SERIES_CODE = "DEMO-EXT"
+DEMO_CARD_SERIES: list[dict[str, Any]] = [
+    {
+        "code": DEMO_CARD_SERIES_CODE,
+        "name": "Demo cards",
+        "description": "Digital cards patron numbers DEMO00000001, DEMO00000002, …",
+        "type": "DIGITAL",
+        "expiryDays": 365,
+        "maxActiveCardsPerCustomer": 1,
+        "cardGenerationConfiguration": {"prefix": "DEMO", "length": 12},
+    },
+    {
+        "code": DEMO_EXTERNAL_SERIES_CODE,
+        "name": "Demo partner cards",
+        "description": "Physical cards numbered by the brand",
+        "type": "PHYSICAL",
+        "expiryDays": 0,
+        "maxActiveCardsPerCustomer": 2,
+    },
+]
+
 DEMO_ORG: dict[str, Any] = {
     "orgId": DEMO_ORG_ID,
     "name": "Demo Org",
@@ -153,6 +204,8 @@ DEMO_ORG: dict[str, Any] = {
     ],
     "loyaltyPrograms": [DEMO_PROGRAM],
     "hierarchies": [DEMO_HIERARCHY],
+    "partnerPrograms": DEMO_PARTNER_PROGRAMS,
+    "cardSeries": DEMO_CARD_SERIES,
 }
 
 
@@ -167,7 +220,9 @@ def ensure_demo_org(session: Session) -> bool:
         apply_org_file(session, demo_org_file())
         return True
     demo = repository.get_org(session, DEMO_ORG_ID)
-    outdated = demo is not None and (not demo.loyalty_programs or not demo.hierarchies)
+    outdated = demo is not None and not (
+        demo.loyalty_programs and demo.hierarchies and demo.partner_programs and demo.card_series
+    )
     if demo is not None and demo.name == DEMO_ORG["name"] and outdated:
         # A demo org made by an earlier release gains its program, approver till and fleet.
         apply_org_file(session, demo_org_file())

@@ -26,6 +26,12 @@ class Org(Base):
     loyalty_programs: Mapped[list[dict[str, Any]]] = mapped_column(JsonDoc, default=list)
     # The org file's hierarchies, as validated (see ``patron.orgs.hierarchies``).
     hierarchies: Mapped[list[dict[str, Any]]] = mapped_column(JsonDoc, default=list)
+    # The org file's partnerPrograms and partnerProgramSettings (``patron.orgs.partners``).
+    partner_programs: Mapped[list[dict[str, Any]]] = mapped_column(JsonDoc, default=list)
+    partner_program_settings: Mapped[dict[str, Any]] = mapped_column(JsonDoc, default=dict)
+    # The org file's cardSeries and cardStatusLabels (``patron.orgs.cards``).
+    card_series: Mapped[list[dict[str, Any]]] = mapped_column(JsonDoc, default=list)
+    card_status_labels: Mapped[dict[str, Any]] = mapped_column(JsonDoc, default=dict)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
 

@@ -7,6 +7,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from patron.kit import clock
+from patron.orgs.cards import CardLabel, CardSeriesDef, CardStatus
 from patron.orgs.catalog import (
     IDENTIFIER_TYPES,
     PRIMARY_IDENTIFIER_TYPES,
@@ -15,6 +16,7 @@ from patron.orgs.catalog import (
     Source,
 )
 from patron.orgs.hierarchies import HierarchyDef
+from patron.orgs.partners import PartnerProgramDef, PartnerProgramSettings
 from patron.orgs.programs import Program
 
 _IDENTIFIER_BY_LOWER = {t.lower(): t for t in IDENTIFIER_TYPES}
@@ -125,6 +127,14 @@ class OrgFile(_Model):
     status_labels: list[StatusLabelSpec] = Field(default_factory=list, alias="statusLabels")
     loyalty_programs: list[Program] = Field(default_factory=list, alias="loyaltyPrograms")
     hierarchies: list[HierarchyDef] = Field(default_factory=list)
+    partner_programs: list[PartnerProgramDef] = Field(default_factory=list, alias="partnerPrograms")
+    partner_program_settings: PartnerProgramSettings = Field(
+        default_factory=PartnerProgramSettings, alias="partnerProgramSettings"
+    )
+    card_series: list[CardSeriesDef] = Field(default_factory=list, alias="cardSeries")
+    card_status_labels: dict[CardStatus, list[CardLabel]] = Field(
+        default_factory=dict, alias="cardStatusLabels"
+    )
 
     @field_validator("loyalty_programs")
     @classmethod
@@ -144,6 +154,38 @@ class OrgFile(_Model):
             raise ValueError("hierarchies: code must be unique")
         if sum(h.default for h in value) > 1:
             raise ValueError("hierarchies: at most one hierarchy is the default")
+        return value
+
+    @field_validator("partner_programs")
+    @classmethod
+    def _unique_partner_programs(cls, value: list[PartnerProgramDef]) -> list[PartnerProgramDef]:
+        ids = [p.partner_program_id for p in value]
+        names = [p.name.lower() for p in value]
+        if len(ids) != len(set(ids)) or len(names) != len(set(names)):
+            raise ValueError("partnerPrograms: partnerProgramId and name must be unique")
+        return value
+
+    @field_validator("card_series")
+    @classmethod
+    def _unique_card_series(cls, value: list[CardSeriesDef]) -> list[CardSeriesDef]:
+        codes = [s.code.lower() for s in value]
+        if len(codes) != len(set(codes)):
+            raise ValueError("cardSeries: code must be unique")
+        return value
+
+    @field_validator("card_status_labels")
+    @classmethod
+    def _card_labels(
+        cls, value: dict[CardStatus, list[CardLabel]]
+    ) -> dict[CardStatus, list[CardLabel]]:
+        seen: set[str] = set()
+        for status, labels in value.items():
+            if not labels or sum(label.default for label in labels) > 1:
+                raise ValueError(f"cardStatusLabels.{status}: one or more labels, one default")
+            for label in labels:
+                if label.label.lower() in seen:
+                    raise ValueError(f"cardStatusLabels: label {label.label} is used twice")
+                seen.add(label.label.lower())
         return value
 
     @field_validator("primary_identifier")

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 from patron.kit import clock
 from patron.kit.secrets import hash_secret, md5_hex
 from patron.orgs import repository
+from patron.orgs.cards import CardLabel, CardSeriesDef, CardStatus
 from patron.orgs.catalog import MULTI_ACCOUNT_SOURCES, CustomerStatus, Source
 from patron.orgs.config import ExtendedField, OrgConfig, StatusLabelDef, StoreInfo
 from patron.orgs.hierarchies import HierarchyDef
@@ -22,6 +23,7 @@ from patron.orgs.models import (
     Store,
     Till,
 )
+from patron.orgs.partners import PartnerProgramDef, PartnerProgramSettings
 from patron.orgs.programs import Program
 from patron.orgs.schemas import CustomFieldSpec, OrgFile
 
@@ -73,6 +75,17 @@ def load_org_config(session: Session, org_id: int) -> OrgConfig | None:
         required_overrides=required,
         programs=tuple(Program.model_validate(p) for p in org.loyalty_programs or []),
         hierarchies=tuple(HierarchyDef.model_validate(h) for h in org.hierarchies or []),
+        partner_programs=tuple(
+            PartnerProgramDef.model_validate(p) for p in org.partner_programs or []
+        ),
+        partner_program_settings=PartnerProgramSettings.model_validate(
+            org.partner_program_settings or {}
+        ),
+        card_series=tuple(CardSeriesDef.model_validate(s) for s in org.card_series or []),
+        card_status_labels={
+            CardStatus(status): tuple(CardLabel.model_validate(label) for label in labels)
+            for status, labels in (org.card_status_labels or {}).items()
+        },
     )
 
 
@@ -102,6 +115,15 @@ def apply_org_file(session: Session, spec: OrgFile) -> Org:
     org.allow_private_webhooks = spec.allow_private_webhooks
     org.loyalty_programs = [p.model_dump(mode="json", by_alias=True) for p in spec.loyalty_programs]
     org.hierarchies = [h.model_dump(mode="json", by_alias=True) for h in spec.hierarchies]
+    org.partner_programs = [p.model_dump(mode="json", by_alias=True) for p in spec.partner_programs]
+    org.partner_program_settings = spec.partner_program_settings.model_dump(
+        mode="json", by_alias=True
+    )
+    org.card_series = [s.model_dump(mode="json", by_alias=True) for s in spec.card_series]
+    org.card_status_labels = {
+        status.value: [label.model_dump(mode="json", by_alias=True) for label in labels]
+        for status, labels in spec.card_status_labels.items()
+    }
     org.updated_at = now
     session.flush()
     _apply_sources(session, spec)
@@ -291,6 +313,17 @@ def describe_org(session: Session, org_id: int) -> dict[str, Any] | None:
         ],
         "loyaltyPrograms": [p.model_dump(mode="json", by_alias=True) for p in config.programs],
         "hierarchies": [h.model_dump(mode="json", by_alias=True) for h in config.hierarchies],
+        "partnerPrograms": [
+            p.model_dump(mode="json", by_alias=True) for p in config.partner_programs
+        ],
+        "partnerProgramSettings": config.partner_program_settings.model_dump(
+            mode="json", by_alias=True
+        ),
+        "cardSeries": [s.model_dump(mode="json", by_alias=True) for s in config.card_series],
+        "cardStatusLabels": {
+            status.value: [label.model_dump(mode="json", by_alias=True) for label in labels]
+            for status, labels in config.card_status_labels.items()
+        },
     }
 
 

@@ -17,8 +17,13 @@ def unique_mobile() -> str:
 
 
 def register_sample() -> dict[str, Any]:
-    """Return the seed's register sample (its two JSON typos fixed)."""
+    """Return the seed's register sample (its two JSON typos fixed), its card in the demo org's
+    external series ``DEMO-EXT`` (the sample's series 19 is not one of the org's)."""
     data: dict[str, Any] = json.loads((FIXTURES / "register_sample.json").read_text())
+    for ident in data["profiles"][0]["identifiers"]:
+        if ident["type"] == "cardnumber":
+            del ident["seriesId"]
+            ident["seriesCode"] = "DEMO-EXT"
     return data
 
 

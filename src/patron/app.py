@@ -14,6 +14,7 @@ from patron import __version__
 from patron.auth.limiter import LoginLimiter
 from patron.auth.routes import router as auth_router
 from patron.auth.service import AuthCaches
+from patron.cards.routes import router as cards_router
 from patron.config import Settings
 from patron.customers.routes import router as customers_router
 from patron.customers.tasks import PiiSweeper
@@ -25,6 +26,8 @@ from patron.kit.blobs import FileSystemBlobStore
 from patron.loyalty.routes import router as loyalty_router
 from patron.loyalty.tasks import LoyaltySweeper
 from patron.orgs.routes import router as orgs_router
+from patron.partners.routes import router as partners_router
+from patron.partners.tasks import PartnerSweeper
 from patron.subscriptions.routes import router as subscriptions_router
 from patron.web import (
     COMMON_ERRORS,
@@ -48,6 +51,8 @@ ROUTERS = (
     webhooks_router,
     loyalty_router,
     groups_router,
+    cards_router,
+    partners_router,
 )
 
 
@@ -65,9 +70,12 @@ def create_app(settings: Settings, database: Database | None = None) -> FastAPI:
         sweeper.start()
         loyalty_sweeper = app.state.loyalty_sweeper
         loyalty_sweeper.start()
+        partner_sweeper = app.state.partner_sweeper
+        partner_sweeper.start()
         yield
         await asyncio.to_thread(sweeper.stop)
         await asyncio.to_thread(loyalty_sweeper.stop)
+        await asyncio.to_thread(partner_sweeper.stop)
         if dispatcher is not None:
             await asyncio.to_thread(dispatcher.stop)
         if database is None:
@@ -90,6 +98,7 @@ def create_app(settings: Settings, database: Database | None = None) -> FastAPI:
     app.state.login_limiter = LoginLimiter.from_settings(settings)
     app.state.pii_sweeper = PiiSweeper(db, app.state.blobs, settings.pii_sweep_seconds)
     app.state.loyalty_sweeper = LoyaltySweeper(db, settings.loyalty_sweep_seconds)
+    app.state.partner_sweeper = PartnerSweeper(db, settings.partner_sweep_seconds)
     image_limit = settings.image_max_bytes + UPLOAD_ENVELOPE
     app.add_middleware(
         BodyLimitMiddleware,

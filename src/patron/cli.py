@@ -25,6 +25,7 @@ from patron.orgs.demo import (
     DEMO_TILL_PASSWORD,
     ensure_demo_org,
 )
+from patron.partners.cli import app as partners_app
 from patron.webhooks.dispatcher import run_worker
 
 app = typer.Typer(help="patron: a loyalty customer platform.", no_args_is_help=True)
@@ -33,6 +34,7 @@ app.add_typer(db_app, name="db")
 app.add_typer(org_app, name="org")
 app.add_typer(loyalty_app, name="loyalty")
 app.add_typer(customers_app, name="customers")
+app.add_typer(partners_app, name="partners")
 console = Console()
 
 

@@ -55,6 +55,12 @@ class Settings(BaseSettings):
         ge=0,
         description="How often due points are expired and released and tiers renewed (0: never).",
     )
+    partner_sweep_seconds: float = Field(
+        default=60.0,
+        ge=0,
+        description="How often expired supplementary memberships are delinked and expiry "
+        "reminders sent (0: never).",
+    )
     max_body_bytes: int = Field(
         default=1024 * 1024,
         gt=0,

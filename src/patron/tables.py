@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from patron.auth import models as auth_models
+from patron.cards import models as cards_models
 from patron.customers import models as customers_models
 from patron.db import Base
 from patron.events import models as events_models
@@ -10,6 +11,7 @@ from patron.groups import models as groups_models
 from patron.images import models as images_models
 from patron.loyalty import models as loyalty_models
 from patron.orgs import models as orgs_models
+from patron.partners import models as partners_models
 from patron.subscriptions import models as subscriptions_models
 from patron.webhooks import models as webhooks_models
 
@@ -23,5 +25,7 @@ DOMAIN_MODELS = (
     images_models,
     loyalty_models,
     groups_models,
+    partners_models,
+    cards_models,
 )
 metadata = Base.metadata

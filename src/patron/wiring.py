@@ -6,6 +6,13 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from patron.cards.linking import (
+    delete_cards,
+    issue_registration_cards,
+    link_cards,
+    move_cards,
+)
+from patron.cards.views import customer_card_details
 from patron.config import Settings
 from patron.customers import hooks
 from patron.groups.lifecycle import leave_all_groups, move_groups
@@ -13,11 +20,13 @@ from patron.groups.pooling.events import record_contribution
 from patron.groups.pooling.service import find_target, is_member_blocked, resolve_earning
 from patron.images.service import delete_image, image_embed, move_image
 from patron.kit.blobs import BlobStore, FileSystemBlobStore
-from patron.loyalty import pooling
+from patron.loyalty import partners_hook, pooling
 from patron.loyalty import views as loyalty_views
 from patron.loyalty.enrolment import join_loyalty, move_memberships, scrub_memberships
 from patron.loyalty.expiry.service import expired_points, expiry_schedules
 from patron.orgs.config import OrgConfig
+from patron.partners.lifecycle import delete_partner_memberships, move_partner_memberships
+from patron.partners.views import linked_partner_programs
 from patron.subscriptions.service import delete_subscriptions, move_subscriptions, subscription_info
 
 
@@ -79,12 +88,19 @@ def _loyalty_info(session: Session, org: OrgConfig, customer_id: int) -> dict[st
 
 def install_hooks() -> None:
     """Register every domain's merge, scrub, embed, join and loyalty-info hooks (idempotent)."""
-    hooks.merge_hooks[:] = [move_subscriptions, move_image, move_memberships, move_groups]
+    hooks.merge_hooks[:] = [
+        move_subscriptions,
+        move_image,
+        move_memberships,
+        move_groups,
+        move_partner_memberships,
+    ]
     hooks.scrub_hooks[:] = [
         _scrub_subscriptions,
         delete_image,
         scrub_memberships,
         leave_all_groups,
+        delete_partner_memberships,
     ]
     hooks.join_hooks[:] = [join_loyalty]
     hooks.loyalty_info_hooks[:] = [_loyalty_info]
@@ -105,3 +121,13 @@ def install_hooks() -> None:
     pooling.contribution_hooks[:] = [record_contribution]
     pooling.guards[:] = [is_member_blocked]
     pooling.group_finders[:] = [find_target]
+    # Partner programs: the partners domain lists a customer's links in loyaltyDetails.
+    partners_hook.linked_partner_hooks[:] = [linked_partner_programs]
+    # Cards: linked through cardnumber identifiers, shown in cardDetails, moved by merges,
+    # deleted with a scrubbed customer, and issued to new loyalty customers by REGISTRATION
+    # series (the lists appended to were just reset above).
+    hooks.card_hooks[:] = [link_cards]
+    hooks.card_details_hooks[:] = [customer_card_details]
+    hooks.merge_hooks.append(move_cards)
+    hooks.scrub_hooks.append(delete_cards)
+    hooks.join_hooks.append(issue_registration_cards)

@@ -78,7 +78,7 @@ def test_issue_a_card(api: Api) -> None:
             {
                 "type": "cardnumber",
                 "value": "TTM001110000000001ZS",
-                "seriesId": 19,
+                "seriesCode": "DEMO-EXT",
                 "statusLabel": "ACTIVE",
             }
         ]
@@ -86,7 +86,7 @@ def test_issue_a_card(api: Api) -> None:
     assert change(api, customer_id, body).status_code == 200
     card = api.get(f"/v2/customers/{customer_id}").json()["cardDetails"][0]
     assert card["cardNumber"] == "TTM001110000000001ZS"
-    assert card["seriesId"] == 19
+    assert card["seriesCode"] == "DEMO-EXT"
 
 
 def test_adding_in_a_new_source_creates_the_profile(api: Api) -> None:

@@ -47,7 +47,8 @@ def test_fetch_has_the_documented_shape(api: Api) -> None:
     assert card == {
         "type": "cardnumber",
         "value": "test123112121",
-        "seriesId": 19,
+        "seriesId": body["cardDetails"][0]["seriesId"],
+        "seriesCode": "DEMO-EXT",
         "statusLabel": "ACTIVE",
     }
     push = prof["commChannels"][0]

@@ -45,7 +45,7 @@ def test_lookup_by_card_external_id(api: Api) -> None:
     card = {
         "type": "cardnumber",
         "value": "GOLD-7",
-        "seriesCode": "GOLD",
+        "seriesCode": "DEMO-EXT",
         "cardExternalId": "card-uuid-7",
     }
     created = api.post(

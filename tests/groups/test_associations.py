@@ -22,6 +22,7 @@ SEED_TO_DEMO = {
     '"roleCode": "FA"': '"roleCode": "OWNER"',
     '"roleCode": "FC"': '"roleCode": "DRIVER"',
     '"childRoleCode": "FC"': '"childRoleCode": "DRIVER"',
+    '"FleetCard1"': '"DEMO-EXT"',
 }
 SEED_OWNER_MOBILE = "917979000000"
 SEED_CARD = "710000"

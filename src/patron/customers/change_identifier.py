@@ -8,7 +8,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from patron.auth.principal import Principal
-from patron.customers import repository
+from patron.customers import hooks, repository
 from patron.customers.drafts import IdentifierDraft, prepare_identifier
 from patron.customers.events import IDENTIFIER_FIELD, FieldChange, record_customer_updated
 from patron.customers.history import IdentifierChanges, record_identifier_changes
@@ -208,6 +208,8 @@ def _apply(
             FieldChange.of_profile(profile, draft.type, draft.value, None, IDENTIFIER_FIELD)
         )
         filed.removed(draft.type, draft.value)
+    hooks.run_card_hooks(session, principal, customer.id, [], removes)
+    hooks.run_card_hooks(session, principal, (survivor or customer).id, adds)
     for draft in adds:
         ident = add_identifier(session, profile, draft)
         session.flush()

@@ -17,8 +17,6 @@ NO_IDENTIFIER = 1015
 INVALID_CHANNEL = 8010
 INVALID_CHANNEL_MOBILE = 8058
 INVALID_CHANNEL_EMAIL = 8057
-CARD_STATUSES = ("NOT_ISSUED", "ISSUED", "ACTIVE", "SUSPENDED", "EXPIRED", "DELETED")
-INVALID_CARD_STATUS = 3017
 MAX_NAME_LENGTH = 200
 
 # What an invalid value of each primary type is answered with when registering.
@@ -91,11 +89,9 @@ def _card_attrs(item: IdentifierIn) -> dict[str, Any]:
         attrs["seriesId"] = item.series_id
     if item.series_code:
         attrs["seriesCode"] = item.series_code.strip()
-    if item.status_label:
-        label = item.status_label.strip().upper()
-        if label not in CARD_STATUSES:
-            raise Invalid(INVALID_CARD_STATUS, f"Invalid card status label: {item.status_label}")
-        attrs["statusLabel"] = label
+    if item.status_label and item.status_label.strip():
+        # The cards domain checks the label against the org's (``hooks.run_card_hooks``).
+        attrs["statusLabel"] = item.status_label.strip()
     if item.card_external_id:
         external = item.card_external_id.strip()
         if len(external) > ids.MAX_VALUE_LENGTH:

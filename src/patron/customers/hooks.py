@@ -10,7 +10,7 @@ import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.orm import Session
 
@@ -18,6 +18,9 @@ from patron.auth.principal import Principal
 from patron.errors import Notice
 from patron.kit.blobs import BlobStore
 from patron.orgs.config import OrgConfig
+
+if TYPE_CHECKING:
+    from patron.customers.drafts import IdentifierDraft
 
 # (session, org_id, victim_id, survivor_id): move everything of the victim to the survivor.
 MergeHook = Callable[[Session, int, int, int], None]
@@ -54,7 +57,18 @@ class Joined:
 # to loyalty, or asked to be enrolled; idempotent per customer and program.
 JoinHook = Callable[[Session, Principal, int, Sequence[Enrolment]], Joined]
 
+# (session, principal, customer_id, adds, removes): check and link the cards the added
+# ``cardnumber`` identifiers name to the customer, unlink the removed ones; may rewrite a
+# draft's attrs to their canonical form, and raises the documented error of a refused card.
+CardHook = Callable[
+    [Session, Principal, int, "Sequence[IdentifierDraft]", "Sequence[IdentifierDraft]"], None
+]
+# (session, org, customer_id): the ``cardDetails`` items of the customer's cards, by number.
+CardDetailsHook = Callable[[Session, OrgConfig, int], dict[str, dict[str, Any]]]
+
 merge_hooks: list[MergeHook] = []
+card_hooks: list[CardHook] = []
+card_details_hooks: list[CardDetailsHook] = []
 scrub_hooks: list[ScrubHook] = []
 embed_hooks: dict[str, EmbedHook] = {}
 loyalty_info_hooks: list[LoyaltyInfoHook] = []
@@ -92,3 +106,25 @@ def run_scrub_hooks(session: Session, org_id: int, customer_id: int, blobs: Blob
     """Let every registered domain delete the customer's personal data."""
     for hook in scrub_hooks:
         hook(session, org_id, customer_id, blobs)
+
+
+def run_card_hooks(
+    session: Session,
+    principal: Principal,
+    customer_id: int,
+    adds: Sequence[IdentifierDraft],
+    removes: Sequence[IdentifierDraft] = (),
+) -> None:
+    """Let the cards domain link and unlink the cards of ``cardnumber`` identifiers."""
+    if not any(d.type == "cardnumber" for d in (*adds, *removes)):
+        return
+    for hook in card_hooks:
+        hook(session, principal, customer_id, adds, removes)
+
+
+def card_details(session: Session, org: OrgConfig, customer_id: int) -> dict[str, dict[str, Any]]:
+    """Return the ``cardDetails`` items the cards domain renders, by card number."""
+    out: dict[str, dict[str, Any]] = {}
+    for hook in card_details_hooks:
+        out.update(hook(session, org, customer_id))
+    return out

@@ -9,7 +9,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from patron.auth.principal import Principal
-from patron.customers import repository
+from patron.customers import hooks, repository
 from patron.customers.drafts import ProfileDraft, prepare_profile
 from patron.customers.events import profile_event_data
 from patron.customers.fields import clean_extended_fields
@@ -221,6 +221,11 @@ def _write(
         session.add(customer)
         session.flush()
         combined = False
+    # Cards are checked and linked before any identifier is written: the card's row lock
+    # orders two customers linking one card.
+    hooks.run_card_hooks(
+        session, principal, customer.id, [i for d in drafts for i in d.identifiers]
+    )
     held = {(h.type, h.value) for h in holders}
     profiles: list[Profile] = []
     identifiers: list[Identifier] = []

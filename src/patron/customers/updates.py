@@ -14,7 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from patron.auth.principal import Principal
-from patron.customers import repository
+from patron.customers import hooks, repository
 from patron.customers.drafts import prepare_channel, prepare_identifier
 from patron.customers.events import (
     CHANNEL_FIELD,
@@ -34,7 +34,7 @@ from patron.customers.models import Customer, Profile
 from patron.customers.profiles import add_channel, add_identifier, claim, claims_of
 from patron.customers.schemas import ProfileIn, UpdateCustomerIn
 from patron.customers.sources import SourceAccount, resolve_source_account
-from patron.errors import Invalid, NotFound, Notice
+from patron.errors import Invalid, NotFound, Notice, PatronError
 from patron.kit import clock
 
 NOT_IN_SOURCE = 8065
@@ -215,10 +215,14 @@ def _identifiers(
             continue
         try:
             with session.begin_nested():
+                hooks.run_card_hooks(session, principal, customer.id, [draft])
                 ident = add_identifier(session, profile, draft)
                 session.flush()
                 claim(session, customer, claims_of(ident))
                 session.flush()
+        except PatronError as exc:
+            out.warnings.append(exc.notice)
+            continue
         except IntegrityError:
             out.warnings.append(
                 Notice(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
@@ -42,28 +41,56 @@ def _channel(channel: CommChannel) -> dict[str, Any]:
 
 
 def _card_details(
-    customer: Customer, identifiers: Sequence[Identifier], org_id: int, zone: dt.tzinfo
+    session: Session,
+    org: OrgConfig,
+    customer: Customer,
+    identifiers: Sequence[Identifier],
 ) -> list[dict[str, Any]]:
-    cards = []
+    """Render the customer's cards: those of a series as the cards domain holds them, then
+    ``cardnumber`` identifiers of no series with the same keys."""
+    zone = org.zone
+    known = hooks.card_details(session, org, customer.id)
+    cards = list(known.values())
+    seen = set(known)
     for ident in identifiers:
-        if ident.type != "cardnumber":
+        if ident.type != "cardnumber" or ident.value in seen:
             continue
+        seen.add(ident.value)
         attrs = ident.attrs or {}
         label = attrs.get("statusLabel", "ACTIVE")
         cards.append(
             {
-                "cardNumber": ident.value,
-                "cardExternalId": attrs.get("cardExternalId", ""),
-                "seriesId": attrs.get("seriesId"),
-                "seriesCode": attrs.get("seriesCode", ""),
-                "customerId": customer.id,
-                "orgId": org_id,
+                "cardId": None,
                 "issuedDate": iso(ident.created_at, zone),
                 "createdDate": clock.local_date(ident.created_at, zone),
+                "expiryDays": 0,
+                "seriesName": "",
+                "customerId": customer.id,
+                "maxActiveCards": None,
+                "cardExternalId": attrs.get("cardExternalId", ""),
                 "extendedFields": attrs.get("extendedFields", {}),
                 "customFields": attrs.get("customFields", {}),
-                "statusInfo": {"label": label, "status": label, "isActive": label == "ACTIVE"},
+                "type": None,
+                "cardNumber": ident.value,
+                "seriesId": attrs.get("seriesId"),
+                "seriesCode": attrs.get("seriesCode", ""),
+                "orgId": org.id,
+                "entityId": customer.created_by,
+                "statusInfo": {
+                    "reason": "",
+                    "createdBy": customer.created_by,
+                    "actions": [],
+                    "autoUpdateTime": clock.local_date(ident.created_at, zone),
+                    "createdOn": iso(ident.created_at, zone),
+                    "entityId": None,
+                    "id": None,
+                    "isActive": label == "ACTIVE",
+                    "labelId": None,
+                    "label": label,
+                    "status": label,
+                },
                 "id": ident.id,
+                "transactionNotAllowed": False,
             }
         )
     return cards
@@ -186,7 +213,7 @@ def render_customer(
         "segments": {},
         "associatedWith": customer.associated_with or created_by.get("code", ""),
         "extendedFields": customer.extended_fields or {},
-        "cardDetails": _card_details(customer, identifiers, org_id, zone),
+        "cardDetails": _card_details(session, org, customer, identifiers),
         "warnings": [],
     }
     if with_fraud_details:

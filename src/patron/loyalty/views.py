@@ -15,6 +15,7 @@ from patron.kit import clock
 from patron.loyalty import ledger
 from patron.loyalty.accounts import require_program, shown_tier_expiry
 from patron.loyalty.models import ZERO, Account
+from patron.loyalty.partners_hook import linked_partner_programs
 from patron.orgs.config import OrgConfig
 from patron.orgs.programs import Program
 
@@ -85,8 +86,16 @@ def loyalty_details(
         account = ledger.find_account(session, org.id, customer_id, program.program_id)
         if account is None:
             raise NotFound(NOT_IN_PROGRAM, f"Customer is not enrolled in program {program_id}")
-        return [_details(org, program, account, customer_id)]
-    return [_details(org, p, a, customer_id) for p, a in _memberships(session, org, customer_id)]
+        items = [_details(org, program, account, customer_id)]
+    else:
+        items = [
+            _details(org, p, a, customer_id) for p, a in _memberships(session, org, customer_id)
+        ]
+    for item in items:
+        item["linkedPartnerPrograms"] = linked_partner_programs(
+            session, org, customer_id, item["programId"]
+        )
+    return items
 
 
 def group_loyalty_details(

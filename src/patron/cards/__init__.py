@@ -1,0 +1,1 @@
+"""Cards: series, cards and their status labels, status changes, and linking cards to customers."""

@@ -1,0 +1,1 @@
+"""Partner programs: customers linked to external and supplementary programs."""

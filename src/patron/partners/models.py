@@ -1,0 +1,43 @@
+"""Tables of the partners domain: a customer's membership of a partner program."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import BigInteger, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from patron.db import Base, BigId, UTCDateTime
+
+
+class PartnerMembership(Base):
+    """A customer linked to a partner program of the org file (one row per program).
+
+    ``expires_at`` is a supplementary membership's end (the last second of its last day in the
+    org's zone). ``remind_at`` is when its expiry reminder falls due (None: none due, or sent);
+    the unit of work that writes the reminder clears it and sets ``reminded_at``, so the
+    reminder of one expiry is never sent twice. A renewal sets a new ``remind_at``.
+    """
+
+    __tablename__ = "partner_memberships"
+    __table_args__ = (
+        UniqueConstraint("customer_id", "partner_program_id"),
+        Index("ix_partner_memberships_expires_at", "expires_at"),
+        Index("ix_partner_memberships_remind_at", "remind_at"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    org_id: Mapped[int] = mapped_column(Integer)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id", ondelete="CASCADE"))
+    partner_program_id: Mapped[int] = mapped_column(Integer)
+    # ``partnerMembershipId``: the customer's number in the partner's own program.
+    membership_number: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    tier_number: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    tier_expires_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    starts_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    expires_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    remind_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    reminded_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    linked_by: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    linked_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())

@@ -19,7 +19,7 @@ from bench.api import AUTH_SHELL, WARMUP_PHASE, Endpoint, basic_auth
 from bench.database import DEMO_ORG_ID, BenchDatabase
 from bench.load import Load, Result
 from bench.report import Report, Row
-from bench.suite import console, finish, parse_options, start
+from bench.suite import console, finish, out_of_step, parse_options, start
 from bench.system import BenchError, ensure_tool, free_port, tool_version
 from patron.loyalty import audit
 from patron.loyalty.models import Account
@@ -285,15 +285,8 @@ def main(argv: list[str]) -> int:
     return finish(
         lambda workdir: run_suite(args, workdir),
         record_results=args.record,
-        problem=unbalanced,
+        problem=out_of_step(2, "the ledger or the events do not balance after the runs"),
     )
-
-
-def unbalanced(report: Report) -> str | None:
-    """Say that the ledger or the events do not balance after the runs, when a note says so."""
-    if any(note.startswith("[out of step]") for note in report.notes[2:]):
-        return "the ledger or the events do not balance after the runs"
-    return None
 
 
 if __name__ == "__main__":

@@ -25,7 +25,7 @@ from bench.cpu import CpuMeter
 from bench.database import DEMO_ORG_ID, BenchDatabase
 from bench.load import Load, Result, run_pgbench, run_wrk
 from bench.report import Report, Row
-from bench.suite import finish, parse_options, start
+from bench.suite import finish, out_of_step, parse_options, start
 from bench.system import BenchError, ensure_tool, free_port, tool_version
 from patron.db import make_engine, unit_of_work
 from patron.loyalty import accounts, audit, ledger
@@ -511,15 +511,8 @@ def main(argv: list[str]) -> int:
     return finish(
         lambda workdir: run_suite(args, workdir),
         record_results=args.record,
-        problem=unbalanced,
+        problem=out_of_step(1, "the ledger does not balance after the runs"),
     )
-
-
-def unbalanced(report: Report) -> str | None:
-    """Say that the ledger does not balance after the runs, when a note says so."""
-    if any(note.startswith("[out of step]") for note in report.notes[1:]):
-        return "the ledger does not balance after the runs"
-    return None
 
 
 if __name__ == "__main__":

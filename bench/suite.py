@@ -51,6 +51,17 @@ def start(title: str, args: argparse.Namespace) -> tuple[Machine, Load]:
     return machine, load
 
 
+def out_of_step(first_note: int, message: str) -> Callable[[Report], str | None]:
+    """Return a ``finish`` check failing with ``message`` when a report's note from
+    ``first_note`` on says ``[out of step]`` (the notes before it only describe the run)."""
+
+    def check(report: Report) -> str | None:
+        notes = report.notes[first_note:]
+        return message if any(note.startswith("[out of step]") for note in notes) else None
+
+    return check
+
+
 def finish(
     run_suite: Callable[[Path], Report],
     *,

@@ -42,7 +42,7 @@ class GroupTransferOut(BaseModel):
     from_entity_type: str = Field(alias="fromEntityType", description="USERGROUP2 or CUSTOMER")
     points_transfer_date: str = Field(alias="pointsTransferDate")
     points_transferred: float = Field(alias="pointsTransferred")
-    transfer_id: int = Field(alias="transferId", description="The id of the deduction entry")
+    transfer_id: int = Field(alias="transferId", description="The id of the transfer")
     transfer_type: str = Field(alias="transferType")
     transferred_from: dict[str, Any] = Field(
         alias="transferredFrom",

@@ -15,9 +15,11 @@ from patron.orgs.catalog import (
     Source,
     default_required_identifiers,
 )
+from patron.orgs.coupons import CouponSeriesDef
 from patron.orgs.hierarchies import HierarchyDef
 from patron.orgs.partners import PartnerProgramDef, PartnerProgramSettings
 from patron.orgs.programs import Program
+from patron.orgs.referrals import ReferralCampaignDef
 
 
 @dataclass(frozen=True)
@@ -77,6 +79,8 @@ class OrgConfig:
     card_series: tuple[CardSeriesDef, ...] = ()
     # The org file's card status labels; statuses it leaves out keep their own name as label.
     card_status_labels: Mapping[CardStatus, tuple[CardLabel, ...]] = field(default_factory=dict)
+    coupon_series: tuple[CouponSeriesDef, ...] = ()
+    referral_campaigns: tuple[ReferralCampaignDef, ...] = ()
 
     @property
     def default_program(self) -> Program | None:
@@ -101,6 +105,13 @@ class OrgConfig:
         """Return the partner program named ``name`` (compared case-insensitively), or None."""
         wanted = name.strip().lower()
         return next((p for p in self.partner_programs if p.name.lower() == wanted), None)
+
+    def referral_campaign(self, token: str) -> ReferralCampaignDef | None:
+        """Return the referral campaign of ``token`` (compared case-insensitively), or None."""
+        wanted = token.strip().lower()
+        return next(
+            (c for c in self.referral_campaigns if c.campaign_token.lower() == wanted), None
+        )
 
     def card_labels(self, status: CardStatus) -> tuple[CardLabel, ...]:
         """Return the labels of a card status (the file's, else the status's own name)."""

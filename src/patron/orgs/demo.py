@@ -146,6 +146,47 @@ DEMO_CARD_SERIES: list[dict[str, Any]] = [
     },
 ]
 
+# One coupon series: 10 % off up to 100, valid 30 days from issue, one redemption per coupon.
+DEMO_COUPON_SERIES_ID = 1
+DEMO_COUPON_SERIES_CODE = "DEMO10"
+DEMO_COUPON_SERIES: list[dict[str, Any]] = [
+    {
+        "seriesId": DEMO_COUPON_SERIES_ID,
+        "seriesCode": DEMO_COUPON_SERIES_CODE,
+        "description": "10% off, up to 100",
+        "discountCode": DEMO_COUPON_SERIES_CODE,
+        "discountType": "PERC",
+        "discountValue": "10",
+        "discountUpto": "100",
+        "clientHandlingType": "DISC_CODE",
+        "randomCodeLength": 8,
+        "alphaNumeric": True,
+        "validTillDate": "2099-12-31T23:59:59Z",
+        "expiryStrategyType": "DAYS",
+        "expiryStrategyValue": 30,
+        "anyUser": False,
+        "maxCreate": -1,
+        "maxRedeem": -1,
+        "redemptionPerCouponMaxLimit": 1,
+    }
+]
+# One referral campaign: 50 points to the referrer for each referee who registers.
+DEMO_REFERRAL_CAMPAIGN_ID = 1
+DEMO_REFERRAL_TOKEN = "DEMOREF"  # noqa: S105 - a campaign name, not a secret
+DEMO_REFERRAL_CAMPAIGNS: list[dict[str, Any]] = [
+    {
+        "campaignId": DEMO_REFERRAL_CAMPAIGN_ID,
+        "campaignToken": DEMO_REFERRAL_TOKEN,
+        "name": "Demo referrals",
+        "loyaltyProgramId": DEMO_PROGRAM_ID,
+        "codeFormat": {"length": 8},
+        "invitationValidityDays": 30,
+        "incentives": [
+            {"recipient": "REFERRER", "trigger": "REGISTRATION", "every": 1, "points": "50"}
+        ],
+    }
+]
+
 DEMO_ORG: dict[str, Any] = {
     "orgId": DEMO_ORG_ID,
     "name": "Demo Org",
@@ -206,6 +247,8 @@ DEMO_ORG: dict[str, Any] = {
     "hierarchies": [DEMO_HIERARCHY],
     "partnerPrograms": DEMO_PARTNER_PROGRAMS,
     "cardSeries": DEMO_CARD_SERIES,
+    "couponSeries": DEMO_COUPON_SERIES,
+    "referralCampaigns": DEMO_REFERRAL_CAMPAIGNS,
 }
 
 
@@ -221,7 +264,12 @@ def ensure_demo_org(session: Session) -> bool:
         return True
     demo = repository.get_org(session, DEMO_ORG_ID)
     outdated = demo is not None and not (
-        demo.loyalty_programs and demo.hierarchies and demo.partner_programs and demo.card_series
+        demo.loyalty_programs
+        and demo.hierarchies
+        and demo.partner_programs
+        and demo.card_series
+        and demo.coupon_series
+        and demo.referral_campaigns
     )
     if demo is not None and demo.name == DEMO_ORG["name"] and outdated:
         # A demo org made by an earlier release gains its program, approver till and fleet.

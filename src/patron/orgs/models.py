@@ -32,6 +32,10 @@ class Org(Base):
     # The org file's cardSeries and cardStatusLabels (``patron.orgs.cards``).
     card_series: Mapped[list[dict[str, Any]]] = mapped_column(JsonDoc, default=list)
     card_status_labels: Mapped[dict[str, Any]] = mapped_column(JsonDoc, default=dict)
+    # The org file's couponSeries (``patron.orgs.coupons``) and referralCampaigns
+    # (``patron.orgs.referrals``).
+    coupon_series: Mapped[list[dict[str, Any]]] = mapped_column(JsonDoc, default=list)
+    referral_campaigns: Mapped[list[dict[str, Any]]] = mapped_column(JsonDoc, default=list)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
 

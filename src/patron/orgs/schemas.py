@@ -15,9 +15,11 @@ from patron.orgs.catalog import (
     FieldType,
     Source,
 )
+from patron.orgs.coupons import CouponSeriesDef
 from patron.orgs.hierarchies import HierarchyDef
 from patron.orgs.partners import PartnerProgramDef, PartnerProgramSettings
 from patron.orgs.programs import Program
+from patron.orgs.referrals import ReferralCampaignDef
 
 _IDENTIFIER_BY_LOWER = {t.lower(): t for t in IDENTIFIER_TYPES}
 
@@ -135,6 +137,10 @@ class OrgFile(_Model):
     card_status_labels: dict[CardStatus, list[CardLabel]] = Field(
         default_factory=dict, alias="cardStatusLabels"
     )
+    coupon_series: list[CouponSeriesDef] = Field(default_factory=list, alias="couponSeries")
+    referral_campaigns: list[ReferralCampaignDef] = Field(
+        default_factory=list, alias="referralCampaigns"
+    )
 
     @field_validator("loyalty_programs")
     @classmethod
@@ -171,6 +177,26 @@ class OrgFile(_Model):
         codes = [s.code.lower() for s in value]
         if len(codes) != len(set(codes)):
             raise ValueError("cardSeries: code must be unique")
+        return value
+
+    @field_validator("coupon_series")
+    @classmethod
+    def _unique_coupon_series(cls, value: list[CouponSeriesDef]) -> list[CouponSeriesDef]:
+        ids = [s.series_id for s in value]
+        codes = [s.series_code.lower() for s in value]
+        if len(ids) != len(set(ids)) or len(codes) != len(set(codes)):
+            raise ValueError("couponSeries: seriesId and seriesCode must be unique")
+        return value
+
+    @field_validator("referral_campaigns")
+    @classmethod
+    def _unique_referral_campaigns(
+        cls, value: list[ReferralCampaignDef]
+    ) -> list[ReferralCampaignDef]:
+        ids = [c.campaign_id for c in value]
+        tokens = [c.campaign_token.lower() for c in value]
+        if len(ids) != len(set(ids)) or len(tokens) != len(set(tokens)):
+            raise ValueError("referralCampaigns: campaignId and campaignToken must be unique")
         return value
 
     @field_validator("card_status_labels")

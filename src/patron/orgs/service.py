@@ -12,6 +12,7 @@ from patron.orgs import repository
 from patron.orgs.cards import CardLabel, CardSeriesDef, CardStatus
 from patron.orgs.catalog import MULTI_ACCOUNT_SOURCES, CustomerStatus, Source
 from patron.orgs.config import ExtendedField, OrgConfig, StatusLabelDef, StoreInfo
+from patron.orgs.coupons import CouponSeriesDef
 from patron.orgs.hierarchies import HierarchyDef
 from patron.orgs.models import (
     ApiClient,
@@ -25,6 +26,7 @@ from patron.orgs.models import (
 )
 from patron.orgs.partners import PartnerProgramDef, PartnerProgramSettings
 from patron.orgs.programs import Program
+from patron.orgs.referrals import ReferralCampaignDef
 from patron.orgs.schemas import CustomFieldSpec, OrgFile
 
 
@@ -86,6 +88,10 @@ def load_org_config(session: Session, org_id: int) -> OrgConfig | None:
             CardStatus(status): tuple(CardLabel.model_validate(label) for label in labels)
             for status, labels in (org.card_status_labels or {}).items()
         },
+        coupon_series=tuple(CouponSeriesDef.model_validate(s) for s in org.coupon_series or []),
+        referral_campaigns=tuple(
+            ReferralCampaignDef.model_validate(c) for c in org.referral_campaigns or []
+        ),
     )
 
 
@@ -124,6 +130,10 @@ def apply_org_file(session: Session, spec: OrgFile) -> Org:
         status.value: [label.model_dump(mode="json", by_alias=True) for label in labels]
         for status, labels in spec.card_status_labels.items()
     }
+    org.coupon_series = [s.model_dump(mode="json", by_alias=True) for s in spec.coupon_series]
+    org.referral_campaigns = [
+        c.model_dump(mode="json", by_alias=True) for c in spec.referral_campaigns
+    ]
     org.updated_at = now
     session.flush()
     _apply_sources(session, spec)
@@ -324,6 +334,10 @@ def describe_org(session: Session, org_id: int) -> dict[str, Any] | None:
             status.value: [label.model_dump(mode="json", by_alias=True) for label in labels]
             for status, labels in config.card_status_labels.items()
         },
+        "couponSeries": [s.model_dump(mode="json", by_alias=True) for s in config.coupon_series],
+        "referralCampaigns": [
+            c.model_dump(mode="json", by_alias=True) for c in config.referral_campaigns
+        ],
     }
 
 

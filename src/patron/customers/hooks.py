@@ -66,7 +66,13 @@ CardHook = Callable[
 # (session, org, customer_id): the ``cardDetails`` items of the customer's cards, by number.
 CardDetailsHook = Callable[[Session, OrgConfig, int], dict[str, dict[str, Any]]]
 
+# (session, principal, customer_id, referral_code): a new customer registered with a top-level
+# ``referralCode``; link it to its referrer and award the incentives, in the caller's unit of
+# work; the side effects list the awards (the referrer's with ``isReferrer: true``).
+ReferralHook = Callable[[Session, Principal, int, str], Joined]
+
 merge_hooks: list[MergeHook] = []
+referral_hooks: list[ReferralHook] = []
 card_hooks: list[CardHook] = []
 card_details_hooks: list[CardDetailsHook] = []
 scrub_hooks: list[ScrubHook] = []
@@ -82,6 +88,19 @@ def run_join_hooks(
     joined = Joined()
     for hook in join_hooks:
         outcome = hook(session, principal, customer_id, enrolments)
+        joined.side_effects.extend(outcome.side_effects)
+        joined.raw_side_effects.extend(outcome.raw_side_effects)
+        joined.warnings.extend(outcome.warnings)
+    return joined
+
+
+def run_referral_hooks(
+    session: Session, principal: Principal, customer_id: int, referral_code: str
+) -> Joined:
+    """Let the referrals domain link a new customer to the referrer of ``referral_code``."""
+    joined = Joined()
+    for hook in referral_hooks:
+        outcome = hook(session, principal, customer_id, referral_code)
         joined.side_effects.extend(outcome.side_effects)
         joined.raw_side_effects.extend(outcome.raw_side_effects)
         joined.warnings.extend(outcome.warnings)

@@ -13,7 +13,7 @@ from patron.customers import hooks, repository
 from patron.customers.drafts import ProfileDraft, prepare_profile
 from patron.customers.events import profile_event_data
 from patron.customers.fields import clean_extended_fields
-from patron.customers.hooks import Joined
+from patron.customers.hooks import Joined, run_referral_hooks
 from patron.customers.identifiers import PRIMARY_CANDIDATES
 from patron.customers.joining import join, parse_enrolments
 from patron.customers.models import Customer, Identifier, Identity, Profile
@@ -149,6 +149,7 @@ def register_customer(
         prepare_profile(org, p, warnings, default_source=default_source) for p in body.profiles
     ]
     associated_with = _associated_with(body)
+    referral_code = (body.referral_code or "").strip()
     places = [d.where for d in drafts]
     if len(set(places)) != len(places):
         raise Invalid(400, "Input is invalid: two profiles name the same source account")
@@ -166,6 +167,13 @@ def register_customer(
                 _record_added(session, principal, outcome, request_id)
                 if outcome.is_loyalty:
                     outcome.joined = join(session, principal, outcome.customer_id, enrolments)
+                if referral_code and not outcome.combined:
+                    referred = run_referral_hooks(
+                        session, principal, outcome.customer_id, referral_code
+                    )
+                    outcome.joined.side_effects.extend(referred.side_effects)
+                    outcome.joined.raw_side_effects.extend(referred.raw_side_effects)
+                    outcome.joined.warnings.extend(referred.warnings)
         except IntegrityError:
             # A concurrent writer claimed one of our identifiers first; look again.
             if attempt == ATTEMPTS - 1:

@@ -99,6 +99,8 @@ class RegisterCustomerIn(UpdateCustomerIn):
 
     associated_with: str | None = Field(default=None, alias="associatedWith")
     create_date: str | None = Field(default=None, alias="createDate")
+    # A referrer's code: the new customer is its referee (``patron.customers.hooks``).
+    referral_code: str | None = Field(default=None, alias="referralCode", max_length=100)
 
 
 class IdentifierChangeIn(Wire):

@@ -60,6 +60,8 @@ class Outcome:
     warnings: list[Notice] = field(default_factory=list)
     earning: BillEarning | None = None
     taken: Award | None = None
+    # Side effects of other domains' rewards for a purchase (``patron.loyalty.rewards``).
+    rewards: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def entity_type(self) -> str:

@@ -20,7 +20,7 @@ from patron.errors import Invalid, NotFound, Notice, PatronError
 from patron.kit import clock
 from patron.kit.ids import MAX_ID, parse_id
 from patron.kit.numbers import decimal_of as number
-from patron.loyalty import members
+from patron.loyalty import members, rewards
 from patron.loyalty.transactions import repository
 from patron.loyalty.transactions.bills import (
     Context,
@@ -160,7 +160,9 @@ def _record(
     )
     _tag_redemptions(session, org, customer, transaction)
     if transaction.type is BillType.REGULAR:
-        return add_purchase(session, context)
+        outcome = add_purchase(session, context)
+        outcome.rewards = rewards.reward_purchase(session, principal, outcome.bill)
+        return outcome
     if transaction.type is BillType.NOT_INTERESTED:
         return add_not_interested(session, context)
     return add_return(session, context)
@@ -213,6 +215,7 @@ def _answer(session: Session, org: OrgConfig, outcome: Outcome, options: Options
     elif outcome.taken is not None:
         side_effects = [outcome.taken.side_effect(outcome.entity_type)]
         raw = [outcome.taken.raw_side_effect(org.zone)]
+    side_effects = [*side_effects, *outcome.rewards]
     if options.deferred:
         side_effects, raw = [], []
     customer_id = outcome.customer.id

@@ -252,7 +252,9 @@ def test_the_customer_may_be_named_by_an_identifier(api: Api, approver: Api, db:
     [
         ({"type": "BONUS"}, 9006),
         ({"type": None}, 9006),
-        ({"baseType": "COUPON"}, 9008),
+        ({"baseType": "COUPON"}, 400),
+        ({"baseType": "COUPON", "goodwillRequest": {"seriesId": 987654}}, 707),
+        ({"baseType": "COUPON", "goodwillRequest": {"seriesId": "x"}}, 707),
         ({"baseType": "RETRO"}, 9008),
         ({"earningEntityType": "USERGROUP2"}, 93026),
         ({"earningEntityType": "STORE"}, 400),
@@ -307,7 +309,7 @@ def test_a_merged_customer_answers_8069(api: Api) -> None:
     assert codes(api.post("/v2/requests", json=goodwill_body(merged))) == [8069]
 
 
-def test_decisions_answer_9050_9006_and_9008_per_item(api: Api, approver: Api) -> None:
+def test_decisions_answer_9050_9006_and_801_per_item(api: Api, approver: Api) -> None:
     customer_id = loyal_customer(api)
     request_id = ask(api, goodwill_body(customer_id))
     outcomes = decide(
@@ -320,7 +322,7 @@ def test_decisions_answer_9050_9006_and_9008_per_item(api: Api, approver: Api) -
         decision(request_id, approvedValue=0),
         decision(request_id, approvedValue=25),
     )
-    assert [item_codes(o) for o in outcomes] == [[9050], [9050], [9050], [9006], [9008], [801], []]
+    assert [item_codes(o) for o in outcomes] == [[9050], [9050], [9050], [9006], [9050], [801], []]
     assert outcomes[-1]["status"] == "APPROVED"
     assert [o["id"] for o in outcomes] == [987654321, "abc", *[request_id] * 5]
 

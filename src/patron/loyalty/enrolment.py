@@ -20,7 +20,7 @@ from patron.customers.hooks import Enrolment, Joined
 from patron.errors import Notice
 from patron.kit import clock
 from patron.kit.blobs import BlobStore
-from patron.loyalty import accounts, ledger
+from patron.loyalty import accounts, ledger, rewards
 from patron.loyalty.ledger import Cause, Kind, Posting
 from patron.loyalty.models import Bill, Entry, Redemption, Request, Transfer
 from patron.orgs.programs import Program
@@ -121,6 +121,11 @@ def join_loyalty(
             tier_expires_at=tier_expires_at,
         )
         rule = program.earning.registration
+        series_id = None if rule is None else rule.for_tier(tier_number).coupon_series_id
+        if series_id is not None:
+            joined.side_effects.append(
+                rewards.issue_coupon(session, principal, customer_id, series_id)
+            )
         if opening is not None:
             raw = opening
         elif rule is not None:

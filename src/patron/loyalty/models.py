@@ -271,10 +271,13 @@ class Request(Base):
     )
     program_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
     type: Mapped[str] = mapped_column(String(24))  # GOODWILL | TRANSACTION_UPDATE
-    base_type: Mapped[str] = mapped_column(String(16))  # POINTS | RETRO
+    base_type: Mapped[str] = mapped_column(String(16))  # POINTS | COUPON | RETRO | GROUP_POINTS
     status: Mapped[str] = mapped_column(String(16))  # PENDING | APPROVED | REJECTED
     points: Mapped[Decimal | None] = mapped_column(Milli, nullable=True)
     approved_value: Mapped[Decimal | None] = mapped_column(Milli, nullable=True)
+    # A goodwill coupon request: the series asked for, and the coupon its approval issued.
+    coupon_series_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    coupon_id: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
     bill_id: Mapped[int | None] = mapped_column(ForeignKey("loyalty_bills.id"), nullable=True)
     reason: Mapped[str] = mapped_column(String(500), default="")
     comments: Mapped[str] = mapped_column(String(500), default="")

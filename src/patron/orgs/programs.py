@@ -68,6 +68,8 @@ class EarnRule(_Rule):
     points: Decimal = Field(default=Decimal(0), ge=0)
     percent: Decimal = Field(default=Decimal(0), ge=0, le=1000)
     every: Decimal = Field(default=Decimal(1), gt=0)
+    # A coupon of this series is issued each time the rule applies (listed in sideEffects).
+    coupon_series_id: int | None = Field(default=None, alias="couponSeriesId", ge=1, le=2**31 - 1)
 
     def raw_points(self, amount: Decimal) -> Decimal:
         """Return the unrounded points this rule gives for an activity of ``amount``."""

@@ -14,11 +14,13 @@ from sqlalchemy.orm import Session
 from patron.customers.models import Customer
 from patron.errors import Invalid
 from patron.kit.ids import parse_id
-from patron.loyalty import accounts, members, pooling
+from patron.loyalty import accounts, members, pooling, rewards
 from patron.loyalty.pooling import GroupTags, GroupTarget
 from patron.loyalty.requests import repository
 from patron.loyalty.requests.repository import (
+    COUPON,
     GOODWILL,
+    GOODWILL_COUPON,
     GOODWILL_POINTS,
     RETRO_BILL,
     TRANSACTION_UPDATE,
@@ -37,7 +39,7 @@ INVALID_GROUP = 93026
 MAX_POINTS = Decimal(1_000_000_000)
 CUSTOMER = "CUSTOMER"
 USERGROUP2 = "USERGROUP2"
-COUPON = "COUPON"
+INVALID_SERIES = 707
 
 
 @dataclass(frozen=True)
@@ -64,13 +66,14 @@ def parse_kind(type_: str | None, base_type: str | None) -> repository.Kind:
             INVALID_TYPE, f"Invalid request type {type_!r}: GOODWILL or TRANSACTION_UPDATE"
         )
     if kind == GOODWILL and base == COUPON:
-        raise Invalid(
-            INVALID_BASE_TYPE, "Invalid base type COUPON: goodwill coupons are not issued"
-        )
+        return GOODWILL_COUPON
     wanted = GOODWILL_POINTS if kind == GOODWILL else RETRO_BILL
     if base != wanted[1]:
         raise Invalid(
-            INVALID_BASE_TYPE, f"Invalid base type {base_type!r} for {kind}: {wanted[1]} expected"
+            INVALID_BASE_TYPE,
+            f"Invalid base type {base_type!r} for {kind}: "
+            + ("POINTS or COUPON" if kind == GOODWILL else wanted[1])
+            + " expected",
         )
     return wanted
 
@@ -165,3 +168,21 @@ def find_customer(
         name,
         value,
     )
+
+
+def parse_series(session: Session, org: OrgConfig, text: str | None) -> int:
+    """Return the coupon series a goodwill coupon request names (``goodwillRequest.seriesId``),
+    or refuse: 400 when missing, 707 when the org has no such series."""
+    if text is None or not text.strip():
+        raise Invalid(
+            INVALID_INPUT,
+            "Input is invalid: a goodwill coupon request needs goodwillRequest.seriesId",
+        )
+    series_id = parse_id(text)
+    if (
+        series_id is None
+        or series_id > 2**31 - 1
+        or not rewards.has_coupon_series(session, org, series_id)
+    ):
+        raise Invalid(INVALID_SERIES, f"Invalid coupon series {text!r}")
+    return series_id

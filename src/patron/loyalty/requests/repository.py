@@ -14,6 +14,7 @@ from patron.loyalty.models import Bill, Request
 
 GOODWILL = "GOODWILL"
 POINTS = "POINTS"
+COUPON = "COUPON"
 TRANSACTION_UPDATE = "TRANSACTION_UPDATE"
 RETRO = "RETRO"
 PENDING = "PENDING"
@@ -27,6 +28,7 @@ GROUP_POINTS = "GROUP_POINTS"
 # A request's (type, baseType).
 Kind = tuple[str, str]
 GOODWILL_POINTS: Kind = (GOODWILL, POINTS)
+GOODWILL_COUPON: Kind = (GOODWILL, COUPON)
 RETRO_BILL: Kind = (TRANSACTION_UPDATE, RETRO)
 GROUP_GOODWILL_POINTS: Kind = (GOODWILL, GROUP_POINTS)
 
@@ -56,13 +58,13 @@ def get_request(
 
 
 def _filtered(
-    query: Select[Any], org_id: int, customer_id: int, kind: Kind, flt: RequestFilter
+    query: Select[Any], org_id: int, customer_id: int, kinds: tuple[Kind, ...], flt: RequestFilter
 ) -> Select[Any]:
     query = query.where(
         Request.org_id == org_id,
         Request.customer_id == customer_id,
-        Request.type == kind[0],
-        Request.base_type == kind[1],
+        Request.type == kinds[0][0],
+        Request.base_type.in_([kind[1] for kind in kinds]),
     )
     if flt.request_id is not None:
         query = query.where(Request.id == flt.request_id)
@@ -87,14 +89,15 @@ def list_requests(
     session: Session,
     org_id: int,
     customer_id: int,
-    kind: Kind,
+    kinds: tuple[Kind, ...],
     flt: RequestFilter,
     page: Page,
 ) -> tuple[list[Request], int]:
-    """Return one page of the customer's requests of ``kind``, newest first, and the total."""
-    count = _filtered(select(func.count(Request.id)), org_id, customer_id, kind, flt)
+    """Return one page of the customer's requests of ``kinds`` (one type, any of their base
+    types), newest first, and the total."""
+    count = _filtered(select(func.count(Request.id)), org_id, customer_id, kinds, flt)
     total = session.scalar(count) or 0
-    query = _filtered(select(Request), org_id, customer_id, kind, flt)
+    query = _filtered(select(Request), org_id, customer_id, kinds, flt)
     query = query.order_by(Request.id.desc()).limit(page.limit).offset(page.offset)
     return list(session.scalars(query)), int(total)
 

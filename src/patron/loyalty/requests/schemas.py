@@ -21,12 +21,15 @@ class GoodwillIn(Wire):
     """The goodwill part of a request: the points asked for and why."""
 
     points: str | None = None
+    # A goodwill coupon request (``baseType: COUPON``): the coupon series to issue from.
+    series_id: str | None = Field(default=None, alias="seriesId")
     reason: str | None = Field(default=None, max_length=TEXT)
     comments: str | None = Field(default=None, max_length=TEXT)
 
 
 class RequestIn(Wire):
-    """Body of ``POST /v2/requests``: a goodwill (points) or a retro (transaction update) request."""
+    """Body of ``POST /v2/requests``: a goodwill (points or coupon) or a retro (transaction
+    update) request."""
 
     type: str | None = None
     base_type: str | None = Field(default=None, alias="baseType")

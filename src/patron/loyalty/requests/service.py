@@ -1,4 +1,5 @@
-"""Rules of loyalty requests: goodwill points and retro transactions, asked for and decided.
+"""Rules of loyalty requests: goodwill points, goodwill coupons and retro transactions, asked
+for and decided.
 
 A request is made by one till and decided by another (9051). Approving a goodwill request
 credits its approved value through the ledger under the natural key ``request:<id>``, to its
@@ -6,6 +7,8 @@ customer or to its user group (``group_id``; filed under the group's primary mem
 approving a retro request turns its not-interested bill into a purchase of the request's
 customer, which then earns by the tier's rule under the bill's own award key. Either way the
 decision and the points are written in one unit of work, so neither exists without the other.
+Approving a goodwill coupon request issues one coupon of its series to its customer, in the
+same unit of work, through the coupon issuer ``patron.loyalty.rewards`` holds.
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ from patron.auth.principal import Principal
 from patron.errors import Forbidden, Invalid, NotFound, Notice, PatronError
 from patron.kit import clock
 from patron.kit.ids import parse_id
-from patron.loyalty import accounts, members, pooling
+from patron.loyalty import accounts, members, pooling, rewards
 from patron.loyalty.ledger import Cause, Kind, Posting
 from patron.loyalty.models import Account, Bill, Request
 from patron.loyalty.pooling import CUSTOMER_ENTITY, USERGROUP2, GroupTags, GroupTarget
@@ -36,10 +39,12 @@ from patron.loyalty.requests.inputs import (
     parse_kind,
     parse_points,
     parse_program,
+    parse_series,
     upper,
 )
 from patron.loyalty.requests.repository import (
     APPROVED,
+    GOODWILL_COUPON,
     GOODWILL_POINTS,
     GROUP_GOODWILL_POINTS,
     GROUP_POINTS,
@@ -117,11 +122,11 @@ def _retro_bill(session: Session, org_id: int, body: RequestIn) -> Bill:
 def create_request(
     session: Session, principal: Principal, body: RequestIn, query: Identification
 ) -> Request:
-    """File a goodwill (POINTS) or retro (RETRO) request for a loyalty customer, or a goodwill
-    request for a user group (``earningEntityType`` USERGROUP2).
+    """File a goodwill (POINTS or COUPON) or retro (RETRO) request for a loyalty customer, or
+    a goodwill points request for a user group (``earningEntityType`` USERGROUP2).
 
     A goodwill request of a program that auto-approves goodwill is approved at once, by the
-    till that made it, with the points asked for.
+    till that made it, with the points (or the coupon series) asked for.
     """
     org = principal.org
     kind = parse_kind(body.type, body.base_type)
@@ -131,13 +136,17 @@ def create_request(
             INVALID_INPUT, "Input is invalid: a user group takes goodwill points requests only"
         )
     points: Decimal | None = None
+    series_id: int | None = None
     reason = body.reason or ""
     comments = body.comments or ""
-    if kind == GOODWILL_POINTS:
+    if kind in (GOODWILL_POINTS, GOODWILL_COUPON):
         goodwill = body.goodwill_request
         if goodwill is None:
             raise Invalid(INVALID_INPUT, "Input is invalid: goodwillRequest is required")
-        points = parse_points(goodwill.points, "goodwillRequest.points")
+        if kind == GOODWILL_POINTS:
+            points = parse_points(goodwill.points, "goodwillRequest.points")
+        else:
+            series_id = parse_series(session, org, goodwill.series_id)
         reason = goodwill.reason or reason
         comments = goodwill.comments or comments
     program = parse_program(org, body.program_id)
@@ -162,6 +171,7 @@ def create_request(
         base_type=stored[1],
         status=PENDING,
         points=points,
+        coupon_series_id=series_id,
         bill_id=None if bill is None else bill.id,
         reason=reason,
         comments=comments,
@@ -174,8 +184,11 @@ def create_request(
     )
     session.add(request)
     session.flush()
-    if points is not None and program.auto_approve_goodwill:
-        _approve_goodwill(session, principal, request, points, now)
+    if program.auto_approve_goodwill and kind != RETRO_BILL:
+        if points is not None:
+            _approve_goodwill(session, principal, request, points, now)
+        else:
+            _approve_coupon(session, principal, request)
         request.status = APPROVED
         request.is_auto_approved = True
         request.updated_comments = f"{comments}; {AUTO_APPROVED}" if comments else AUTO_APPROVED
@@ -232,6 +245,18 @@ def _approve_goodwill(
     if slab is not None:
         effects.append({**slab, "entityType": entity})
     return effects
+
+
+def _approve_coupon(
+    session: Session, principal: Principal, request: Request
+) -> list[dict[str, Any]]:
+    """Issue a goodwill coupon request's coupon to its customer (once: the request is locked
+    and leaves PENDING in the same unit of work)."""
+    customer = members.by_id(session, principal.org, request.customer_id)
+    assert request.coupon_series_id is not None
+    effect = rewards.issue_coupon(session, principal, customer.id, request.coupon_series_id)
+    request.coupon_id = effect.get("id")
+    return [effect]
 
 
 def _approve_retro(
@@ -304,6 +329,8 @@ def _decide(session: Session, principal: Principal, item: DecisionIn) -> Outcome
             else parse_points(item.approved_value, "approvedValue")
         )
         effects = _approve_goodwill(session, principal, request, value, at)
+    elif status == APPROVED and kind == GOODWILL_COUPON:
+        effects = _approve_coupon(session, principal, request)
     elif status == APPROVED:
         effects = _approve_retro(session, principal, request, at)
     request.status = status

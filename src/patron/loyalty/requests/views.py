@@ -21,7 +21,13 @@ from patron.kit.pagination import Page
 from patron.loyalty import accounts, members
 from patron.loyalty.models import Request
 from patron.loyalty.requests import repository
-from patron.loyalty.requests.repository import GOODWILL_POINTS, PENDING, RETRO, RETRO_BILL
+from patron.loyalty.requests.repository import (
+    GOODWILL_COUPON,
+    GOODWILL_POINTS,
+    PENDING,
+    RETRO,
+    RETRO_BILL,
+)
 from patron.orgs.config import OrgConfig
 from patron.orgs.service import store_entities, till_entities
 
@@ -87,7 +93,9 @@ def goodwill_requests(
         program_id=query.program_id,
         is_auto_approved=query.auto_approve,
     )
-    rows, total = repository.list_requests(session, org.id, customer.id, GOODWILL_POINTS, flt, page)
+    rows, total = repository.list_requests(
+        session, org.id, customer.id, (GOODWILL_POINTS, GOODWILL_COUPON), flt, page
+    )
     tills = _tills(session, org.id, rows)
     data: list[dict[str, Any]] = []
     for row in rows:
@@ -106,6 +114,9 @@ def goodwill_requests(
         }
         if row.status == "APPROVED" and row.approved_value is not None:
             item["approvedValue"] = _value(row.approved_value)
+        elif row.status == "APPROVED" and row.coupon_series_id is not None:
+            # A goodwill coupon's approved value is the series its coupon was issued from.
+            item["approvedValue"] = str(row.coupon_series_id)
         if row.updated_comments is not None and row.status != PENDING:
             item["updatedComments"] = row.updated_comments
         item["oneStep"] = row.is_one_step
@@ -134,7 +145,7 @@ def retro_requests(
     flt = repository.RequestFilter(
         added_from=start, added_before=end, start_id=query.start_id, end_id=query.end_id
     )
-    rows, total = repository.list_requests(session, org.id, customer.id, RETRO_BILL, flt, page)
+    rows, total = repository.list_requests(session, org.id, customer.id, (RETRO_BILL,), flt, page)
     tills = _tills(session, org.id, rows)
     stores = store_entities(session, org.id, {r.added_by for r in rows})
     data: list[dict[str, Any]] = [

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from patron.auth.principal import Principal
 from patron.customers.models import Customer
 from patron.errors import Conflict, Notice
-from patron.loyalty import accounts, members, pooling
+from patron.loyalty import accounts, members, pooling, rewards
 from patron.loyalty.accounts import Award, BillEarning
 from patron.loyalty.ledger import Cause, Posting
 from patron.loyalty.models import Bill
@@ -127,7 +127,13 @@ def add_purchase(session: Session, context: Context) -> Outcome:
     )
     if group is None:
         account = accounts.enrol(session, org, program, context.customer.id, context.at)
+        rule = program.earning.transaction
+        series_id = None if rule is None else rule.for_tier(account.tier_number).coupon_series_id
         outcome.earning = accounts.earn_for_bill(session, org, program, account, bill, posting)
+        if series_id is not None:
+            outcome.rewards.append(
+                rewards.issue_coupon(session, context.principal, context.customer.id, series_id)
+            )
         return outcome
     outcome.earning = _earn_for_group(session, context, program, group, bill, posting)
     return outcome

@@ -161,7 +161,7 @@ def _record(
     _tag_redemptions(session, org, customer, transaction)
     if transaction.type is BillType.REGULAR:
         outcome = add_purchase(session, context)
-        outcome.rewards = rewards.reward_purchase(session, principal, outcome.bill)
+        outcome.rewards.extend(rewards.reward_purchase(session, principal, outcome.bill))
         return outcome
     if transaction.type is BillType.NOT_INTERESTED:
         return add_not_interested(session, context)

@@ -10,7 +10,7 @@ import hashlib
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from bench import ceilings, server
+from bench import ceilings, figures, server
 from bench.cpu import CpuMeter
 from bench.database import BenchDatabase
 from bench.load import Load, Result, run_wrk
@@ -149,7 +149,9 @@ def run_suite(args: argparse.Namespace, workdir: Path) -> Report:
     ]
     commands = [c.replace(str(workdir), "$WORK") for c in commands]
     notes = [compare_rows(register, sql)]
-    return Report("api", started, machine.describe(), versions, load, rows, commands, notes)
+    return Report(
+        "api", started, machine.describe(), versions, load, rows, commands, notes, host=machine
+    )
 
 
 def _whole_rows(result: Result) -> dict[str, int]:
@@ -177,4 +179,8 @@ def compare_rows(register: Result, sql: Result) -> str:
 def main(argv: list[str]) -> int:
     """Run the API suite; print the table, and record it in bench/README.md when asked."""
     args = parse_args(argv)
-    return finish(lambda workdir: run_suite(args, workdir), record_results=args.record)
+    return finish(
+        lambda workdir: run_suite(args, workdir),
+        record_results=args.record,
+        json_to=figures.target(args, "api"),
+    )

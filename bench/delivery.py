@@ -32,9 +32,10 @@ import httpx
 from rich.console import Console
 from rich.table import Table
 
+from bench import figures
 from bench.database import DEMO_ORG_ID, BenchDatabase
 from bench.server import BIN
-from bench.system import BenchError, describe_machine, free_port
+from bench.system import BenchError, Machine, describe_machine, free_port
 from patron.config import Settings
 from patron.db import Database, open_database, unit_of_work
 from patron.events.catalogue import EventName
@@ -293,9 +294,54 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--database", default="patron_bench_delivery")
     parser.add_argument("--keep-database", action="store_true")
     parser.add_argument("--record", action="store_true", help="rewrite the block in README.md")
+    parser.add_argument(
+        "--json",
+        type=Path,
+        metavar="FILE",
+        help="also write the run's figures to FILE as JSON (see README.md)",
+    )
     args = parser.parse_args(argv)
     console = Console()
-    machine = describe_machine().describe()
+    started = dt.datetime.now(dt.UTC)
+    host = describe_machine()
+    machine = host.describe()
+    try:
+        runs, raw = run_suite(args)
+    except BenchError as exc:
+        console.print(f"[red]benchmark failed:[/red] {exc}")
+        if args.json is not None:
+            failed = json_document(args, started, host, [], None, f"benchmark failed: {exc}")
+            figures.write(args.json, failed)
+        return 1
+    except Exception as exc:
+        if args.json is not None:
+            failed = json_document(args, started, host, [], None, f"benchmark failed: {exc!r}")
+            figures.write(args.json, failed)
+        raise
+    table = Table(title="webhook delivery")
+    for column in ("workers", "burst events/s", "÷ raw HTTP", "p50 ms", "p99 ms", "duplicates"):
+        table.add_column(column)
+    for r in runs:
+        table.add_row(
+            str(r.workers),
+            f"{r.burst_rate:,.0f}",
+            f"{r.burst_rate / raw[0]:.0%}",
+            f"{r.p50_ms:.0f}",
+            f"{r.p99_ms:.0f}",
+            str(r.duplicates),
+        )
+    console.print(table)
+    console.print(f"raw HTTP: {raw[0]:,.0f} req/s, p50 {raw[1]:.1f} ms")
+    if args.json is not None:
+        figures.write(args.json, json_document(args, started, host, runs, raw))
+        console.print(f"figures written to {args.json}")
+    if args.record:
+        record(markdown(runs, raw, machine, args))
+    return 0
+
+
+def run_suite(args: argparse.Namespace) -> tuple[list[Run], tuple[float, float]]:
+    """Measure the receiver's ceiling, then 1 and 2 workers; return their figures."""
     bench_db = BenchDatabase.parse(args.postgres, args.database)
     bench_db.recreate()
     port = free_port()
@@ -325,23 +371,73 @@ def main(argv: list[str]) -> int:
             receiver.kill()
             if not args.keep_database:
                 bench_db.drop()
-    table = Table(title="webhook delivery")
-    for column in ("workers", "burst events/s", "÷ raw HTTP", "p50 ms", "p99 ms", "duplicates"):
-        table.add_column(column)
-    for r in runs:
-        table.add_row(
-            str(r.workers),
-            f"{r.burst_rate:,.0f}",
-            f"{r.burst_rate / raw[0]:.0%}",
-            f"{r.p50_ms:.0f}",
-            f"{r.p99_ms:.0f}",
-            str(r.duplicates),
+    return runs, raw
+
+
+RAW_NAME = "raw HTTP (httpx against the receiver)"
+
+
+def json_document(
+    args: argparse.Namespace,
+    started: dt.datetime,
+    host: Machine,
+    runs: list[Run],
+    raw: tuple[float, float] | None,
+    reason: str | None = None,
+) -> dict[str, Any]:
+    """Return the figures as JSON: the ceiling, then one run per worker count (``rate`` is the
+    burst's drain in events/s, ``p50_ms``/``p99_ms`` the steady stream's commit→2xx)."""
+    documented: list[dict[str, Any]] = []
+    if raw is not None:
+        documented.append(
+            figures.run(
+                RAW_NAME,
+                requests=args.burst,
+                rate=raw[0],
+                p50_ms=raw[1],
+                p99_ms=None,
+                errors=None,
+            )
         )
-    console.print(table)
-    console.print(f"raw HTTP: {raw[0]:,.0f} req/s, p50 {raw[1]:.1f} ms")
-    if args.record:
-        record(markdown(runs, raw, machine, args))
-    return 0
+    for r in runs:
+        ceilings = {}
+        if raw is not None:
+            ceilings["http"] = figures.ceiling(RAW_NAME, rate=raw[0], ratio=r.burst_rate / raw[0])
+        documented.append(
+            figures.run(
+                f"{r.workers} worker{'s' if r.workers > 1 else ''}",
+                rate=r.burst_rate,
+                p50_ms=r.p50_ms,
+                p99_ms=r.p99_ms,
+                errors=None,
+                workers=r.workers,
+                burst=r.burst,
+                steady_rate=r.steady_rate,
+                duplicates=r.duplicates,
+                ceilings=ceilings,
+            )
+        )
+    options = {
+        "seconds": args.seconds,
+        "connections": args.connections,
+        "workers": [1, 2],
+        "burst": args.burst,
+        "rate": args.rate,
+    }
+    return figures.document(
+        suite="delivery",
+        measured_at=started,
+        machine=host,
+        options=options,
+        runs=documented,
+        notes=[
+            f"rate: events/s delivered of a burst of {args.burst:,} committed at once, from the "
+            "commit to the last 2xx; p50_ms, p99_ms: commit→2xx of a steady stream of "
+            f"{args.rate:g} events/s for {args.seconds:g} s, one event per transaction.",
+            "duplicates: events the receiver got more than once (expected 0).",
+        ],
+        reason=reason,
+    )
 
 
 def setup(db: Database, url: str, connections: int) -> None:

@@ -14,7 +14,7 @@ import httpx
 import psycopg
 from sqlalchemy import select
 
-from bench import ceilings, loyalty, server
+from bench import ceilings, figures, loyalty, server
 from bench.api import AUTH_SHELL, WARMUP_PHASE, Endpoint, basic_auth
 from bench.database import DEMO_ORG_ID, BenchDatabase
 from bench.load import Load, Result
@@ -276,7 +276,9 @@ def run_suite(args: argparse.Namespace, workdir: Path) -> Report:
         loyalty.describe_data(data, checked, problems),
         groups_note,
     ]
-    return Report("groups", started, machine.describe(), versions, load, rows, commands, notes)
+    return Report(
+        "groups", started, machine.describe(), versions, load, rows, commands, notes, host=machine
+    )
 
 
 def main(argv: list[str]) -> int:
@@ -285,6 +287,7 @@ def main(argv: list[str]) -> int:
     return finish(
         lambda workdir: run_suite(args, workdir),
         record_results=args.record,
+        json_to=figures.target(args, "groups"),
         problem=out_of_step(2, "the ledger or the events do not balance after the runs"),
     )
 

@@ -19,13 +19,13 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 import patron.tables  # noqa: F401 - every model, so that the ORM resolves foreign keys
-from bench import ceilings, search, server
-from bench.api import AUTH_SHELL, WARMUP_PHASE, Endpoint, basic_auth, console
+from bench import ceilings, figures, search, server
+from bench.api import AUTH_SHELL, WARMUP_PHASE, Endpoint, basic_auth
 from bench.cpu import CpuMeter
 from bench.database import DEMO_ORG_ID, BenchDatabase
 from bench.load import Load, Result, run_pgbench, run_wrk
 from bench.report import Report, Row
-from bench.suite import finish, out_of_step, parse_options, start
+from bench.suite import console, finish, out_of_step, parse_options, start
 from bench.system import BenchError, ensure_tool, free_port, tool_version
 from patron.db import make_engine, unit_of_work
 from patron.loyalty import accounts, audit, ledger
@@ -502,7 +502,9 @@ def run_suite(args: argparse.Namespace, workdir: Path) -> Report:
     ]
     commands = [c.replace(str(workdir), "$WORK") for c in commands]
     notes = [compare_rows(purchase, purchase_sql), describe_data(data, checked, problems)]
-    return Report("loyalty", started, machine.describe(), versions, load, rows, commands, notes)
+    return Report(
+        "loyalty", started, machine.describe(), versions, load, rows, commands, notes, host=machine
+    )
 
 
 def main(argv: list[str]) -> int:
@@ -511,6 +513,7 @@ def main(argv: list[str]) -> int:
     return finish(
         lambda workdir: run_suite(args, workdir),
         record_results=args.record,
+        json_to=figures.target(args, "loyalty"),
         problem=out_of_step(1, "the ledger does not balance after the runs"),
     )
 

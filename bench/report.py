@@ -10,6 +10,7 @@ from rich.console import Console
 from rich.table import Table
 
 from bench.load import Load, Result
+from bench.system import Machine
 
 README = Path(__file__).resolve().parent / "README.md"
 # CPU columns are milliseconds per request; the ratio columns are explained in README.md.
@@ -99,6 +100,8 @@ class Report:
     rows: list[Row]
     commands: list[str]
     notes: list[str] = field(default_factory=list)
+    # The machine's facts, for the figures as JSON (``machine`` is their line of text).
+    host: Machine | None = None
 
     @property
     def errors(self) -> int:

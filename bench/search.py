@@ -20,9 +20,10 @@ import psycopg
 from rich.console import Console
 from rich.table import Table
 
+from bench import figures
 from bench.database import DEMO_ORG_ID, BenchDatabase
 from bench.server import patron_command, running
-from bench.system import describe_machine, free_port
+from bench.system import BenchError, Machine, describe_machine, free_port
 
 README = Path(__file__).with_name("README.md")
 FIRST_NAMES = [
@@ -242,11 +243,13 @@ def search_sql(org_id: int, prefix: str, limit: int) -> list[tuple[str, tuple[An
     ]
 
 
-def _percentiles(samples: list[float]) -> tuple[float, float]:
+def _percentiles(samples: list[float]) -> tuple[float, float, float]:
+    """Return the median, 95th and 99th percentiles of ``samples`` (seconds) in milliseconds."""
     ordered = sorted(samples)
     p50 = statistics.median(ordered)
     p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
-    return p50 * 1000, p95 * 1000
+    p99 = ordered[min(len(ordered) - 1, round(0.99 * (len(ordered) - 1)))]
+    return p50 * 1000, p95 * 1000, p99 * 1000
 
 
 def measure(
@@ -277,16 +280,19 @@ def measure(
                     http_times.append(elapsed)
                     sql_times.append(sql_elapsed)
                     totals.append(int(response.json()["pagination"]["total"]))
-            http_p50, http_p95 = _percentiles(http_times)
-            sql_p50, sql_p95 = _percentiles(sql_times)
+            http_p50, http_p95, http_p99 = _percentiles(http_times)
+            sql_p50, sql_p95, sql_p99 = _percentiles(sql_times)
             rows.append(
                 {
                     "kind": kind,
                     "matches": int(statistics.median(totals)),
                     "p50": http_p50,
                     "p95": http_p95,
+                    "p99": http_p99,
                     "sql_p50": sql_p50,
                     "sql_p95": sql_p95,
+                    "sql_p99": sql_p99,
+                    "queries": len(http_times),
                     "ratio": sql_p50 / http_p50 if http_p50 else 0.0,
                 }
             )
@@ -343,31 +349,29 @@ def main(argv: list[str]) -> int:
     parser.add_argument(
         "--record", action="store_true", help="rewrite the results block in bench/README.md"
     )
+    parser.add_argument(
+        "--json",
+        type=Path,
+        metavar="FILE",
+        help="also write the run's figures to FILE as JSON (see README.md)",
+    )
     args = parser.parse_args(argv)
     console = Console()
-    db = BenchDatabase.parse(args.postgres, args.database)
-    machine = describe_machine().describe()
-    fresh = not (args.reuse and count_customers(db) == args.customers)
-    if fresh:
-        db.recreate()
-        db.migrate()
-    port = free_port()
-    data_dir = Path("data") / "bench-search"
-    data_dir.mkdir(parents=True, exist_ok=True)
-    with running(
-        "patron",
-        patron_command(port, 2),
-        port=port,
-        ready_path="/health",
-        log=data_dir / "patron.log",
-        env=db.patron_env(data_dir),
-    ) as server:
-        generated = "data set reused"
-        if fresh:
-            console.print(f"generating {args.customers:,} customers…")
-            seconds = generate(db, args.customers)
-            generated = f"generated in {seconds:.0f} s"
-        rows = measure(server.base_url, db, args.customers, args.queries)
+    started = dt.datetime.now(dt.UTC)
+    host = describe_machine()
+    try:
+        rows, generated, plan = run_suite(args, console)
+    except BenchError as exc:
+        console.print(f"[red]benchmark failed:[/red] {exc}")
+        if args.json is not None:
+            failed = json_document(args, started, host, [], "", reason=f"benchmark failed: {exc}")
+            figures.write(args.json, failed)
+        return 1
+    except Exception as exc:
+        if args.json is not None:
+            failed = json_document(args, started, host, [], "", reason=f"benchmark failed: {exc!r}")
+            figures.write(args.json, failed)
+        raise
     table = Table(title=f"customer search, {args.customers:,} customers")
     for column in (
         "query",
@@ -390,7 +394,97 @@ def main(argv: list[str]) -> int:
             f"{r['ratio']:.0%}",
         )
     console.print(table)
-    console.print(explain(db))
+    console.print(plan)
+    if args.json is not None:
+        figures.write(args.json, json_document(args, started, host, rows, generated))
+        console.print(f"figures written to {args.json}")
     if args.record:
-        record(markdown(rows, args.customers, machine, generated, args.queries))
+        record(markdown(rows, args.customers, host.describe(), generated, args.queries))
     return 0
+
+
+def run_suite(args: argparse.Namespace, console: Console) -> tuple[list[dict[str, Any]], str, str]:
+    """Write (or reuse) the data set, serve patron and time the queries; return one row per
+    kind of query, how the data set was made, and the plan of a name search."""
+    db = BenchDatabase.parse(args.postgres, args.database)
+    fresh = not (args.reuse and count_customers(db) == args.customers)
+    if fresh:
+        db.recreate()
+        db.migrate()
+    port = free_port()
+    data_dir = Path("data") / "bench-search"
+    data_dir.mkdir(parents=True, exist_ok=True)
+    with running(
+        "patron",
+        patron_command(port, 2),
+        port=port,
+        ready_path="/health",
+        log=data_dir / "patron.log",
+        env=db.patron_env(data_dir),
+    ) as server:
+        generated = "data set reused"
+        if fresh:
+            console.print(f"generating {args.customers:,} customers…")
+            seconds = generate(db, args.customers)
+            generated = f"generated in {seconds:.0f} s"
+        rows = measure(server.base_url, db, args.customers, args.queries)
+    return rows, generated, explain(db)
+
+
+def json_document(
+    args: argparse.Namespace,
+    started: dt.datetime,
+    host: Machine,
+    rows: list[dict[str, Any]],
+    generated: str,
+    reason: str | None = None,
+) -> dict[str, Any]:
+    """Return the figures as JSON: one run per kind of query, one query at a time (no rate),
+    its ceiling the same SQL through psycopg (``ratio``: SQL p50 ÷ HTTP p50)."""
+    runs = [
+        figures.run(
+            r["kind"],
+            requests=r["queries"],
+            rate=None,
+            p50_ms=r["p50"],
+            p95_ms=round(r["p95"], 3),
+            p99_ms=r["p99"],
+            # Every answer is checked: a non-2xx stops the suite.
+            errors=0,
+            matches=r["matches"],
+            sql_share=round(r["ratio"], 4),
+            ceilings={
+                "sql": {
+                    **figures.ceiling(
+                        f"{r['kind']}: the search's SQL through psycopg",
+                        rate=None,
+                        ratio=r["ratio"],
+                    ),
+                    "p50_ms": round(r["sql_p50"], 3),
+                    "p95_ms": round(r["sql_p95"], 3),
+                    "p99_ms": round(r["sql_p99"], 3),
+                }
+            },
+        )
+        for r in rows
+    ]
+    options = {
+        "connections": 1,
+        "workers": 2,
+        "customers": args.customers,
+        "queries": args.queries,
+        "reuse": args.reuse,
+    }
+    notes = [
+        f"{args.customers:,} customers; {generated}; {args.queries} queries per kind after 5 "
+        "of warm-up, one at a time, limit=10."
+    ]
+    return figures.document(
+        suite="search",
+        measured_at=started,
+        machine=host,
+        options=options,
+        runs=runs,
+        notes=notes if rows else [],
+        reason=reason,
+    )

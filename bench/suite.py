@@ -11,6 +11,7 @@ from pathlib import Path
 
 from rich.console import Console
 
+from bench import figures
 from bench.load import Load
 from bench.report import Report, record, show
 from bench.system import BenchError, Machine, describe_machine
@@ -35,6 +36,12 @@ def parse_options(
     parser.add_argument("--database", default=database, help="database to create and drop")
     parser.add_argument("--keep-database", action="store_true", help="do not drop it at the end")
     parser.add_argument("--record", action="store_true", help="write the figures to README.md")
+    parser.add_argument(
+        "--json",
+        type=Path,
+        metavar="FILE",
+        help="also write the run's figures to FILE as JSON (see README.md)",
+    )
     return parser.parse_args(argv)
 
 
@@ -67,20 +74,32 @@ def finish(
     *,
     record_results: bool,
     problem: Callable[[Report], str | None] = lambda _: None,
+    json_to: figures.Target | None = None,
 ) -> int:
     """Run a suite in a scratch folder, print its table, fail on request errors or on what
-    ``problem`` finds, and record the figures in bench/README.md when asked."""
+    ``problem`` finds, and record the figures in bench/README.md when asked.
+
+    With ``json_to`` (``--json FILE``) the figures are written as JSON in every case, a failed
+    run's marked ``"valid": false`` with the reason; they are never recorded in README.md.
+    """
     with tempfile.TemporaryDirectory(prefix="patron-bench-") as tmp:
         try:
             report = run_suite(Path(tmp))
         except BenchError as exc:
             console.print(f"[red]benchmark failed:[/red] {exc}")
+            _write_json(json_to, None, f"benchmark failed: {exc}")
             return 1
+        except Exception as exc:
+            _write_json(json_to, None, f"benchmark failed: {exc!r}")
+            raise
     show(report, console)
     if report.errors:
-        console.print(f"[red]{report.errors} requests failed: the figures are not valid[/red]")
+        reason = f"{report.errors} requests failed: the figures are not valid"
+        console.print(f"[red]{reason}[/red]")
+        _write_json(json_to, report, reason)
         return 1
     found = problem(report)
+    _write_json(json_to, report, found)
     if found is not None:
         console.print(f"[red]{found}[/red]")
         return 1
@@ -88,3 +107,11 @@ def finish(
         record(report)
         console.print("recorded in bench/README.md")
     return 0
+
+
+def _write_json(to: figures.Target | None, report: Report | None, reason: str | None) -> None:
+    """Write the run's figures as JSON when ``--json`` asked for them."""
+    if to is None:
+        return
+    figures.write(to.path, figures.report_document(report, to, reason))
+    console.print(f"figures written to {to.path}" + ("" if reason is None else " (not valid)"))

@@ -83,6 +83,7 @@ def make_settings(backend: str, data_dir: Path) -> Settings:
         # Tests expire points at moments of their choosing, never the clock's.
         loyalty_sweep_seconds=0,
         partner_sweep_seconds=0,
+        card_sweep_seconds=0,
         login_failures_per_till=1_000_000,
         login_failures_per_client=1_000_000,
         login_failures_per_address=1_000_000,

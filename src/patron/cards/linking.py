@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from patron.auth.principal import Principal
 from patron.cards import repository
+from patron.cards.expiry import expiry_moment
 from patron.cards.labels import INVALID_LABEL, Label, default_label, require_label
 from patron.cards.models import Card, CardStatusChange
 from patron.cards.series import INVALID_SERIES, StoredSeries, find_series, list_series
@@ -112,6 +113,7 @@ def _issue(
     principal: Principal,
     customer_id: int,
     card: Card,
+    series: StoredSeries,
     label: Label,
     draft: IdentifierDraft | None,
 ) -> None:
@@ -120,6 +122,7 @@ def _issue(
     card.status = label.status.value
     card.label = label.label
     card.issued_at = clock.now()
+    card.expires_at = expiry_moment(series.definition, card.issued_at)
     card.updated_at = card.issued_at
     if attrs.get("extendedFields"):
         card.extended_fields = {**(card.extended_fields or {}), **attrs["extendedFields"]}
@@ -183,7 +186,7 @@ def _link(
     if card.status != S.NOT_ISSUED:
         raise Conflict(NOT_LINKABLE, f"Card {number} is {card.status}, not NOT_ISSUED")
     _check_limit(session, principal, customer_id, series, pending)
-    _issue(session, principal, customer_id, card, label, draft)
+    _issue(session, principal, customer_id, card, series, label, draft)
     _canonical(draft, series, card)
 
 
@@ -212,6 +215,7 @@ def _unlink(
     card.status = S.NOT_ISSUED.value
     card.label = label.label
     card.issued_at = None
+    card.expires_at = None
     card.updated_at = clock.now()
     session.flush()
     log_change(session, principal, card)
@@ -258,7 +262,8 @@ def issue_registration_cards(
         (number,) = generate(session, principal, series, 1, not_issued)
         card = repository.find_card(session, org.id, number, lock=True)
         assert card is not None
-        _issue(session, principal, customer_id, card, default_label(session, org, S.ACTIVE), None)
+        active = default_label(session, org, S.ACTIVE)
+        _issue(session, principal, customer_id, card, series, active, None)
         if profiles and customer is not None:
             attrs = {"seriesId": series.id, "seriesCode": series.code, "statusLabel": card.label}
             ident = add_identifier(
@@ -296,6 +301,7 @@ def delete_cards(session: Session, org_id: int, customer_id: int, _: BlobStore) 
             continue
         item.status = S.DELETED.value
         item.label = label.label
+        item.expires_at = None
         session.add(
             CardStatusChange(
                 org_id=org_id,

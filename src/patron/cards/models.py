@@ -34,7 +34,11 @@ class CardSeries(Base):
 
 
 class Card(Base):
-    """A card of a series; ``customer_id`` is set while the card is linked (issued)."""
+    """A card of a series; ``customer_id`` is set while the card is linked (issued).
+
+    ``expires_at`` is set while a linked card waits to expire: from its issue, when its series
+    has ``expiryDays``, until the sweep (or a status change, or unlinking) ends its wait.
+    """
 
     __tablename__ = "cards"
     __table_args__ = (
@@ -42,6 +46,7 @@ class Card(Base):
         UniqueConstraint("org_id", "external_id"),
         Index(None, "customer_id"),
         Index(None, "series_id"),
+        Index(None, "expires_at"),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
@@ -57,6 +62,7 @@ class Card(Base):
     created_by: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
     issued_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    expires_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
 
 

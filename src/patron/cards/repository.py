@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Sequence
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from patron.cards.models import Card, CardLabelRow, CardSeries, CardStatusChange
@@ -116,3 +117,53 @@ def latest_changes(session: Session, card_ids: Sequence[int]) -> dict[int, CardS
     )
     query = select(CardStatusChange).where(CardStatusChange.id.in_(newest))
     return {c.card_id: c for c in session.scalars(query)}
+
+
+def due_expiries(
+    session: Session, org_id: int | None, now: dt.datetime, after: int, limit: int
+) -> list[tuple[int, int]]:
+    """Return (card id, org id) of the cards (ids above ``after``) whose expiry has passed."""
+    query = select(Card.id, Card.org_id).where(
+        Card.expires_at.is_not(None),
+        Card.expires_at <= now,
+        Card.status.in_(HELD_STATUSES),
+        Card.id > after,
+    )
+    if org_id is not None:
+        query = query.where(Card.org_id == org_id)
+    rows = session.execute(query.order_by(Card.id).limit(limit))
+    return [(card_id, card_org) for card_id, card_org in rows]
+
+
+def claim_expiries(
+    session: Session, org_id: int, card_ids: Sequence[int], now: dt.datetime, label: str
+) -> list[tuple[int, int | None]]:
+    """Move these cards to EXPIRED with ``label`` where their expiry has still passed; return
+    (card id, customer id) of those moved.
+
+    On PostgreSQL the rows are locked first, in id order, skipping those another sweep holds:
+    two sweeps never wait on each other nor move a card twice. On SQLite the unit of work
+    began with ``BEGIN IMMEDIATE``, which already serialises writers; the conditional update
+    finds nothing left to move in a card another sweep expired.
+    """
+    due = (
+        Card.org_id == org_id,
+        Card.id.in_(card_ids),
+        Card.expires_at.is_not(None),
+        Card.expires_at <= now,
+        Card.status.in_(HELD_STATUSES),
+    )
+    wanted = list(card_ids)
+    if session.get_bind().dialect.name == "postgresql":
+        locked = select(Card.id).where(*due).order_by(Card.id).with_for_update(skip_locked=True)
+        wanted = list(session.scalars(locked))
+        if not wanted:
+            return []
+    statement = (
+        update(Card)
+        .where(*due, Card.id.in_(wanted))
+        .values(status="EXPIRED", label=label, expires_at=None, updated_at=now)
+        .returning(Card.id, Card.customer_id)
+        .execution_options(synchronize_session=False)
+    )
+    return sorted((card_id, customer_id) for card_id, customer_id in session.execute(statement))

@@ -311,6 +311,9 @@ def change_status(session: Session, principal: Principal, body: CardStatusIn) ->
     check_transition(CardStatus(card.status), label.status)
     card.status = label.status.value
     card.label = label.label
+    if label.status in (S.EXPIRED, S.DELETED):
+        # The card's wait to expire ends with it; the sweep has nothing left to do.
+        card.expires_at = None
     card.updated_at = clock.now()
     session.flush()
     log_change(session, principal, card, reason)

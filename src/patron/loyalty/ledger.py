@@ -30,6 +30,7 @@ class Kind(StrEnum):
     AWARD = "AWARD"  # earned by a bill
     ENROLMENT = "ENROLMENT"  # registration rule or loyaltyProgramEnrollments
     GOODWILL = "GOODWILL"  # an approved goodwill request
+    REFERRAL = "REFERRAL"  # a referral campaign's incentive
     TRANSFER_IN = "TRANSFER_IN"
     TRANSFER_OUT = "TRANSFER_OUT"
     REDEMPTION = "REDEMPTION"
@@ -57,7 +58,7 @@ class Cause(StrEnum):
 
 # Credits that count as earned (lifetimePoints).
 EARNING_KINDS = frozenset(
-    {Kind.AWARD, Kind.ENROLMENT, Kind.GOODWILL, Kind.TRANSFER_IN, Kind.MERGE_IN}
+    {Kind.AWARD, Kind.ENROLMENT, Kind.GOODWILL, Kind.REFERRAL, Kind.TRANSFER_IN, Kind.MERGE_IN}
 )
 OUTGOING_KINDS = frozenset({Kind.TRANSFER_OUT, Kind.MERGE_OUT})
 INSUFFICIENT = 804

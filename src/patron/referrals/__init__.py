@@ -1,0 +1,1 @@
+"""Referral campaigns: referral codes, invitations, referees and the incentives they earn."""

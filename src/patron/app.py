@@ -15,7 +15,9 @@ from patron.auth.limiter import LoginLimiter
 from patron.auth.routes import router as auth_router
 from patron.auth.service import AuthCaches
 from patron.cards.routes import router as cards_router
+from patron.cards.tasks import CardSweeper
 from patron.config import Settings
+from patron.coupons.routes import router as coupons_router
 from patron.customers.routes import router as customers_router
 from patron.customers.tasks import PiiSweeper
 from patron.db import Database, open_database
@@ -28,6 +30,7 @@ from patron.loyalty.tasks import LoyaltySweeper
 from patron.orgs.routes import router as orgs_router
 from patron.partners.routes import router as partners_router
 from patron.partners.tasks import PartnerSweeper
+from patron.referrals.routes import router as referrals_router
 from patron.subscriptions.routes import router as subscriptions_router
 from patron.web import (
     COMMON_ERRORS,
@@ -44,6 +47,10 @@ from patron.wiring import install_hooks
 
 ROUTERS = (
     auth_router,
+    # Before customers: its paths lie under /v2/customers too.
+    referrals_router,
+    # Before customers: /v2/customers/coupons is no customer id.
+    coupons_router,
     customers_router,
     orgs_router,
     subscriptions_router,
@@ -72,10 +79,13 @@ def create_app(settings: Settings, database: Database | None = None) -> FastAPI:
         loyalty_sweeper.start()
         partner_sweeper = app.state.partner_sweeper
         partner_sweeper.start()
+        card_sweeper = app.state.card_sweeper
+        card_sweeper.start()
         yield
         await asyncio.to_thread(sweeper.stop)
         await asyncio.to_thread(loyalty_sweeper.stop)
         await asyncio.to_thread(partner_sweeper.stop)
+        await asyncio.to_thread(card_sweeper.stop)
         if dispatcher is not None:
             await asyncio.to_thread(dispatcher.stop)
         if database is None:
@@ -99,6 +109,7 @@ def create_app(settings: Settings, database: Database | None = None) -> FastAPI:
     app.state.pii_sweeper = PiiSweeper(db, app.state.blobs, settings.pii_sweep_seconds)
     app.state.loyalty_sweeper = LoyaltySweeper(db, settings.loyalty_sweep_seconds)
     app.state.partner_sweeper = PartnerSweeper(db, settings.partner_sweep_seconds)
+    app.state.card_sweeper = CardSweeper(db, settings.card_sweep_seconds)
     image_limit = settings.image_max_bytes + UPLOAD_ENVELOPE
     app.add_middleware(
         BodyLimitMiddleware,

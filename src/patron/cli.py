@@ -10,6 +10,7 @@ import uvicorn
 from rich.console import Console
 from rich.panel import Panel
 
+from patron.cards.cli import app as cards_app
 from patron.config import Settings
 from patron.customers.cli import app as customers_app
 from patron.db import open_database, unit_of_work
@@ -35,6 +36,7 @@ app.add_typer(org_app, name="org")
 app.add_typer(loyalty_app, name="loyalty")
 app.add_typer(customers_app, name="customers")
 app.add_typer(partners_app, name="partners")
+app.add_typer(cards_app, name="cards")
 console = Console()
 
 

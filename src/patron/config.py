@@ -61,6 +61,11 @@ class Settings(BaseSettings):
         description="How often expired supplementary memberships are delinked and expiry "
         "reminders sent (0: never).",
     )
+    card_sweep_seconds: float = Field(
+        default=60.0,
+        ge=0,
+        description="How often linked cards past their series' expiryDays are expired (0: never).",
+    )
     max_body_bytes: int = Field(
         default=1024 * 1024,
         gt=0,

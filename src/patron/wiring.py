@@ -14,19 +14,24 @@ from patron.cards.linking import (
 )
 from patron.cards.views import customer_card_details
 from patron.config import Settings
+from patron.coupons.lifecycle import move_coupons
+from patron.coupons.service import has_series, issue_reward_of_series
 from patron.customers import hooks
 from patron.groups.lifecycle import leave_all_groups, move_groups
 from patron.groups.pooling.events import record_contribution
 from patron.groups.pooling.service import find_target, is_member_blocked, resolve_earning
 from patron.images.service import delete_image, image_embed, move_image
 from patron.kit.blobs import BlobStore, FileSystemBlobStore
-from patron.loyalty import partners_hook, pooling
+from patron.loyalty import partners_hook, pooling, rewards, tier_hooks
 from patron.loyalty import views as loyalty_views
 from patron.loyalty.enrolment import join_loyalty, move_memberships, scrub_memberships
 from patron.loyalty.expiry.service import expired_points, expiry_schedules
 from patron.orgs.config import OrgConfig
 from patron.partners.lifecycle import delete_partner_memberships, move_partner_memberships
+from patron.partners.tier_sync import follow_loyalty_downgrade
 from patron.partners.views import linked_partner_programs
+from patron.referrals.lifecycle import move_referrals, scrub_referrals
+from patron.referrals.linking import link_referee, reward_referee_purchase
 from patron.subscriptions.service import delete_subscriptions, move_subscriptions, subscription_info
 
 
@@ -123,11 +128,25 @@ def install_hooks() -> None:
     pooling.group_finders[:] = [find_target]
     # Partner programs: the partners domain lists a customer's links in loyaltyDetails.
     partners_hook.linked_partner_hooks[:] = [linked_partner_programs]
+    # ... and lowers synced supplementary partner tiers with a lowered loyalty tier.
+    tier_hooks.tier_lowered_hooks[:] = [follow_loyalty_downgrade]
     # Cards: linked through cardnumber identifiers, shown in cardDetails, moved by merges,
     # deleted with a scrubbed customer, and issued to new loyalty customers by REGISTRATION
     # series (the lists appended to were just reset above).
     hooks.card_hooks[:] = [link_cards]
     hooks.card_details_hooks[:] = [customer_card_details]
     hooks.merge_hooks.append(move_cards)
+    # Coupons: a merge gives the survivor the victim's coupons; earn rules and goodwill
+    # coupon requests issue coupons through the loyalty domain's coupon issuer.
+    hooks.merge_hooks.append(move_coupons)
+    rewards.coupon_issuers[:] = [issue_reward_of_series]
+    rewards.coupon_series_checks[:] = [has_series]
     hooks.scrub_hooks.append(delete_cards)
     hooks.join_hooks.append(issue_registration_cards)
+    # Referrals: a registration's referralCode links the referee, a referee's purchases count
+    # for its referrer; merges move codes and referees, PII deletion drops invitations.
+    hooks.referral_hooks[:] = [link_referee]
+    if reward_referee_purchase not in rewards.purchase_hooks:
+        rewards.purchase_hooks.append(reward_referee_purchase)
+    hooks.merge_hooks.append(move_referrals)
+    hooks.scrub_hooks.append(scrub_referrals)

@@ -1,0 +1,1 @@
+"""Coupons: series (offers), coupons issued to customers, and their redemptions."""

@@ -106,7 +106,7 @@ def test_a_body_over_the_limit_is_413(api: Api) -> None:
     assert codes(answer) == [413]
 
 
-@pytest.mark.parametrize("path", ["/v2/customers/coupons?email=a@x.io", "/v2/customers/notes"])
+@pytest.mark.parametrize("path", ["/v2/customers/wishlist?email=a@x.io", "/v2/customers/notes"])
 def test_paths_patron_does_not_serve_are_404_in_the_envelope(api: Api, path: str) -> None:
     answer = api.get(path)
     assert answer.status_code == 404

@@ -9,6 +9,7 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
+from patron.customers.tasks import run_pii_deletions
 from patron.db import Database
 from patron.kit import clock
 from patron.partners.tasks import run_partner_sweep
@@ -24,6 +25,7 @@ from tests.events.samples import (
 )
 from tests.events.test_customer_event_shapes import everywhere
 from tests.factories import unique_mobile
+from tests.groups.test_membership_lifecycle import request_deletion
 from tests.partners.support import PLUS, code, day, delink, link, update
 from tests.reliability.receiver import Receiver
 from tests.webhooks.support import Hooks, hooks, local_api, receiver, start_dispatcher
@@ -136,3 +138,32 @@ def test_enriched_payloads_have_the_enriched_or_flat_samples_keys(
     }
     for payload in payloads:
         assert payload["attributes"]["refId"] == f"{api.org.org_id}_{customer_id}"
+
+
+def test_a_customers_deleted_data_delinks_each_membership_with_the_samples_payload(
+    hooks: Hooks, receiver: Receiver, start_dispatcher: Callable[..., Dispatcher], db: Database
+) -> None:
+    hooks.create(receiver.url("/raw"), eventNames=[DELINKED], payloadFormat="RAW")
+    start_dispatcher()
+    api = hooks.api
+    mobile = unique_mobile()
+    customer_id = everywhere(api, mobile)
+    assert code(link(api, mobile, PLUS)) == 200
+    assert code(link(api, mobile)) == 200
+    request_deletion(api, mobile)
+    # The request starts the deletion; a sweep finishes it if the request has not yet.
+    run_pii_deletions(db, api.client.app.state.blobs)  # type: ignore[attr-defined]
+    payloads = received(receiver, 2, lambda p: p["data"]["partnerProgramId"])
+    for payload in payloads:
+        expected = {"eventLogId": 0, **sample(DELINKED, RAW)}
+        assert key_structure(without_trace(payload)) == key_structure(without_trace(expected))
+        data = payload["data"]
+        # Written before the scrub removed the identifiers: the customer as it was.
+        assert data["customerIdentifiers"]["customerId"] == customer_id
+        assert data["customerIdentifiers"]["instore"]["mobile"] == mobile
+        assert data["entityInformation"] == {"entityType": "USER", "entityId": customer_id}
+        assert payload["refId"] == f"{api.org.org_id}_{customer_id}"
+    assert [(p["data"]["partnerProgramId"], p["data"]["partnerProgramType"]) for p in payloads] == [
+        (1, "EXTERNAL"),
+        (2, "SUPPLEMENTARY"),
+    ]

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from patron.errors import Invalid, NotFound
 from patron.kit import clock
-from patron.loyalty import ledger
+from patron.loyalty import ledger, tier_hooks
 from patron.loyalty.ledger import Kind, Posting
 from patron.loyalty.models import Account, Bill, Entry, Lot
 from patron.orgs.config import OrgConfig
@@ -243,6 +243,7 @@ def set_tier(
     if tier.serial_number < account.tier_number:
         account.baseline_purchases = account.purchases
         account.baseline_lifetime = account.lifetime
+        tier_hooks.tier_lowered(account, tier.serial_number, at)
     account.tier_number = tier.serial_number
     account.tier_since = at
     account.tier_expires_at = expires_at or tier_expiry(program, tier, at, tz)

@@ -27,7 +27,8 @@ OrgOption = Annotated[int | None, typer.Option("--org", help="Only this org (def
 
 @app.command("sweep")
 def sweep(at: At = None, org: OrgOption = None) -> None:
-    """Delink expired supplementary memberships and send due expiry reminders, once."""
+    """Apply due relinks, delink expired supplementary memberships and send due expiry
+    reminders, once."""
     try:
         moment = clock.parse_datetime(at) if at is not None else clock.now()
     except ValueError:
@@ -39,6 +40,7 @@ def sweep(at: At = None, org: OrgOption = None) -> None:
     finally:
         db.dispose()
     console.print(
+        f"relinked {counts['relinked']} membership(s), "
         f"delinked {counts['delinked']} membership(s), sent {counts['reminded']} reminder(s)"
     )
     if counts["failed"]:

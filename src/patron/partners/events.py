@@ -1,9 +1,12 @@
 """The four partner program events, written in the unit of work of the change they report.
 
-partnerProgramLinked ← a link; partnerProgramUpdated ← an update (with its ``updateType``);
-partnerProgramDelinked ← a delink, an automatic delink when another program is linked, or the
-expiry of a supplementary membership; supplementaryMembershipExpiryReminder ← the sweep, once
-per membership expiry. Every event's ``refId`` is ``<orgId>_<customerId>``.
+partnerProgramLinked ← a link, or a queued relink applied at its start by the sweep;
+partnerProgramUpdated ← an update (with its ``updateType``: a relink cancelled is
+``MEMBERSHIP_RELINKING_CANCELLED``, a partner tier following the loyalty tier down is
+``DOWNGRADE``); partnerProgramDelinked ← a delink, an automatic delink when another program is
+linked, the expiry of a supplementary membership, or the deletion of the customer's personal
+data; supplementaryMembershipExpiryReminder ← the sweep, once per membership expiry. Every
+event's ``refId`` is ``<orgId>_<customerId>``.
 """
 
 from __future__ import annotations

@@ -4,8 +4,13 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
+from patron.customers import repository as customers
 from patron.kit.blobs import BlobStore
+from patron.kit.context import current_request_id
+from patron.orgs.service import load_org_config
 from patron.partners import repository
+from patron.partners.events import record_partner_event
+from patron.partners.views import partner_program
 
 
 def move_partner_memberships(
@@ -24,5 +29,20 @@ def move_partner_memberships(
 def delete_partner_memberships(
     session: Session, org_id: int, customer_id: int, _: BlobStore
 ) -> None:
-    """Delete the customer's memberships (their partner numbers are personal data)."""
-    repository.delete_customer_memberships(session, org_id, customer_id)
+    """Delete the customer's memberships (their partner numbers are personal data), each with
+    partnerProgramDelinked.
+
+    Scrub hooks run before the customer's identifiers are deleted, so each event still names
+    the customer as it was; a queued relink goes with its membership.
+    """
+    memberships = repository.list_memberships(session, org_id, customer_id, lock=True)
+    if not memberships:
+        return
+    org = load_org_config(session, org_id)
+    customer = customers.get_customer(session, org_id, customer_id)
+    request_id = current_request_id()
+    for membership in memberships:
+        program = partner_program(org, membership.partner_program_id) if org else None
+        repository.delete_membership(session, membership)
+        if org is not None and customer is not None and program is not None:
+            record_partner_event(session, org, customer, program, "delinked", request_id)

@@ -1,4 +1,5 @@
-"""Tables of the partners domain: a customer's membership of a partner program."""
+"""Tables of the partners domain: a customer's membership of a partner program, and the relink
+queued to renew a supplementary membership at a future start."""
 
 from __future__ import annotations
 
@@ -41,3 +42,32 @@ class PartnerMembership(Base):
     linked_by: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
     linked_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+
+
+class PartnerRelink(Base):
+    """A future-dated relink of a supplementary membership (at most one per membership).
+
+    From ``starts_at`` (the first moment of the start day in the org's zone) the membership
+    runs a new period: the sweep applies it, deleting this row in the unit of work that renews
+    the membership and writes partnerProgramLinked, so it is applied once. It goes with its
+    membership (delink, expiry, PII deletion); ``MEMBERSHIP_RELINKING_CANCELLED`` deletes it.
+    ``membership_number`` and the tier fields, when given, replace the membership's at the start.
+    """
+
+    __tablename__ = "partner_relinks"
+    __table_args__ = (
+        UniqueConstraint("membership_id"),
+        Index("ix_partner_relinks_starts_at", "starts_at"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    org_id: Mapped[int] = mapped_column(Integer)
+    membership_id: Mapped[int] = mapped_column(
+        ForeignKey("partner_memberships.id", ondelete="CASCADE")
+    )
+    starts_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    membership_number: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    tier_number: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    tier_expires_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    queued_by: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    queued_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())

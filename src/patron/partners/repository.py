@@ -4,11 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import ColumnElement, delete, exists, select, update
 from sqlalchemy.engine import CursorResult
 from sqlalchemy.orm import Session
 
-from patron.partners.models import PartnerMembership
+from patron.partners.models import PartnerMembership, PartnerRelink
+
+
+def _without_relink() -> ColumnElement[bool]:
+    """A membership with no relink queued (its expiry and reminder wait for the relink)."""
+    return ~exists().where(PartnerRelink.membership_id == PartnerMembership.id)
 
 
 def find_membership(
@@ -29,13 +34,17 @@ def get_membership(session: Session, membership_id: int) -> PartnerMembership | 
     return session.get(PartnerMembership, membership_id)
 
 
-def list_memberships(session: Session, org_id: int, customer_id: int) -> list[PartnerMembership]:
-    """Return the customer's memberships, oldest program id first."""
+def list_memberships(
+    session: Session, org_id: int, customer_id: int, *, lock: bool = False
+) -> list[PartnerMembership]:
+    """Return the customer's memberships, oldest program id first (locked if asked)."""
     query = (
         select(PartnerMembership)
         .where(PartnerMembership.org_id == org_id, PartnerMembership.customer_id == customer_id)
         .order_by(PartnerMembership.partner_program_id)
     )
+    if lock:
+        query = query.with_for_update()
     return list(session.scalars(query))
 
 
@@ -52,15 +61,6 @@ def delete_membership(session: Session, membership: PartnerMembership) -> None:
     session.flush()
 
 
-def delete_customer_memberships(session: Session, org_id: int, customer_id: int) -> None:
-    """Remove every membership of a customer."""
-    session.execute(
-        delete(PartnerMembership).where(
-            PartnerMembership.org_id == org_id, PartnerMembership.customer_id == customer_id
-        )
-    )
-
-
 def move_membership(session: Session, membership: PartnerMembership, customer_id: int) -> None:
     """Give a membership to another customer."""
     membership.customer_id = customer_id
@@ -75,6 +75,7 @@ def due_expiries(
         PartnerMembership.expires_at.is_not(None),
         PartnerMembership.expires_at <= now,
         PartnerMembership.id > after,
+        _without_relink(),
     )
     if org_id is not None:
         query = query.where(PartnerMembership.org_id == org_id)
@@ -89,6 +90,7 @@ def due_reminders(
         PartnerMembership.remind_at.is_not(None),
         PartnerMembership.remind_at <= now,
         PartnerMembership.id > after,
+        _without_relink(),
     )
     if org_id is not None:
         query = query.where(PartnerMembership.org_id == org_id)
@@ -105,6 +107,7 @@ def claim_reminder(session: Session, membership_id: int, now: dt.datetime) -> bo
             PartnerMembership.remind_at.is_not(None),
             PartnerMembership.remind_at <= now,
             PartnerMembership.expires_at > now,
+            _without_relink(),
         )
         .values(remind_at=None, reminded_at=now)
         .execution_options(synchronize_session=False)
@@ -114,14 +117,68 @@ def claim_reminder(session: Session, membership_id: int, now: dt.datetime) -> bo
 
 
 def claim_expiry(session: Session, membership_id: int, now: dt.datetime) -> bool:
-    """Delete a membership whose expiry has passed; False when it is gone or was renewed."""
+    """Delete a membership whose expiry has passed; False when it is gone, was renewed or has a
+    relink queued."""
     result = session.execute(
         delete(PartnerMembership)
         .where(
             PartnerMembership.id == membership_id,
             PartnerMembership.expires_at.is_not(None),
             PartnerMembership.expires_at <= now,
+            _without_relink(),
         )
+        .execution_options(synchronize_session=False)
+    )
+    assert isinstance(result, CursorResult)
+    return result.rowcount == 1
+
+
+def find_relink(session: Session, membership_id: int) -> PartnerRelink | None:
+    """Return the relink queued for a membership, if any."""
+    return session.scalars(
+        select(PartnerRelink).where(PartnerRelink.membership_id == membership_id)
+    ).first()
+
+
+def add_relink(session: Session, relink: PartnerRelink) -> PartnerRelink:
+    """Queue a relink (the unique membership id refuses a second one)."""
+    session.add(relink)
+    session.flush()
+    return relink
+
+
+def delete_relink(session: Session, relink_id: int) -> bool:
+    """Delete a queued relink; False when it is already gone (applied or cancelled)."""
+    result = session.execute(
+        delete(PartnerRelink)
+        .where(PartnerRelink.id == relink_id)
+        .execution_options(synchronize_session=False)
+    )
+    assert isinstance(result, CursorResult)
+    return result.rowcount == 1
+
+
+def get_relink(session: Session, relink_id: int) -> PartnerRelink | None:
+    """Return a queued relink by id."""
+    return session.get(PartnerRelink, relink_id)
+
+
+def due_relinks(
+    session: Session, org_id: int | None, now: dt.datetime, after: int, limit: int
+) -> list[int]:
+    """Return the ids (above ``after``) of relinks whose start has come by ``now``."""
+    query = select(PartnerRelink.id).where(PartnerRelink.starts_at <= now, PartnerRelink.id > after)
+    if org_id is not None:
+        query = query.where(PartnerRelink.org_id == org_id)
+    return list(session.scalars(query.order_by(PartnerRelink.id).limit(limit)))
+
+
+def claim_relink(session: Session, relink_id: int, now: dt.datetime) -> bool:
+    """Delete a relink whose start has come; False when another sweep or a cancellation
+    already removed it (the delete waits for a concurrent one, then finds nothing)."""
+    result = session.execute(
+        delete(PartnerRelink)
+        .where(PartnerRelink.id == relink_id, PartnerRelink.starts_at <= now)
         .execution_options(synchronize_session=False)
     )
     assert isinstance(result, CursorResult)

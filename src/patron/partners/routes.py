@@ -24,9 +24,10 @@ ERRORS = error_responses(
     {
         400: "Invalid input: 2008 more than 50 customers, 400 malformed body. Each program "
         "item answers in its own partnerLinkStatus: 2001 cannot process (a bad date, no "
-        "pending relink), 2002 empty partnerProgramName, 2003 tier expiry date in the past, "
-        "2004 not linked (link first), 2005 already linked, 2006 program not found, 2007 tier "
-        "not found, 2009 bad updateType, 8013/8015/8069 customer identifier",
+        "pending relink, a relink starting after the day following the current expiry), 2002 "
+        "empty partnerProgramName, 2003 tier expiry date in the past, 2004 not linked (link "
+        "first), 2005 already linked (or a relink already queued), 2006 program not found, "
+        "2007 tier not found, 2009 bad updateType, 8013/8015/8069 customer identifier",
         401: "No or bad credentials",
     }
 )
@@ -48,7 +49,8 @@ def link_customer(
 ) -> dict[str, Any]:
     """Link up to 50 customers (by `mobile`, `email` or `externalId`) to partner programs;
     a supplementary membership runs from `membershipStartDate` (else today) for the
-    program's period."""
+    program's period. A future `membershipStartDate` for a customer already linked to that
+    supplementary program queues a relink: the membership runs a new period from that day."""
     return service.link_customers(session, principal, body)
 
 
@@ -60,8 +62,9 @@ def link_customer(
 def update_customer(
     body: UpdateIn, principal: CurrentPrincipal, session: WriteSession
 ) -> dict[str, Any]:
-    """Change linked customers' partner tiers (`UPGRADE`, `DOWNGRADE`, `UPDATE`) or renew a
-    supplementary membership for another period (`RENEWAL`, `RENEW`)."""
+    """Change linked customers' partner tiers (`UPGRADE`, `DOWNGRADE`, `UPDATE`), renew a
+    supplementary membership for another period (`RENEWAL`, `RENEW`) or cancel its queued
+    relink (`MEMBERSHIP_RELINKING_CANCELLED`)."""
     return service.update_customers(session, principal, body)
 
 

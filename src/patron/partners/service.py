@@ -4,6 +4,11 @@ A call names up to 50 customers (2008 beyond); each program item of each custome
 with its own ``partnerLinkStatus``, so one item's failure never undoes another's change. Each
 customer is locked while its items are applied, so two calls about one customer wait for each
 other. Every change writes its event in the same unit of work.
+
+A link with a future ``membershipStartDate`` for a customer already linked to that
+supplementary program queues a relink (one per membership; a second is refused with 2005 until
+``MEMBERSHIP_RELINKING_CANCELLED`` cancels the first); the partner sweep applies it at its start
+(``apply_relink``).
 """
 
 from __future__ import annotations
@@ -13,6 +18,7 @@ import datetime as dt
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from patron.auth.principal import Principal
@@ -26,7 +32,7 @@ from patron.orgs.config import OrgConfig
 from patron.orgs.partners import MembershipPeriodType, PartnerProgramDef, PartnerProgramType
 from patron.partners import repository
 from patron.partners.events import record_partner_event
-from patron.partners.models import PartnerMembership
+from patron.partners.models import PartnerMembership, PartnerRelink
 from patron.partners.schemas import (
     CustomerIn,
     DelinkIn,
@@ -245,24 +251,112 @@ def _membership_number(reference: PartnerReferenceIn | None) -> str | None:
     return number.strip() or None if number is not None else None
 
 
-def link_one(
-    session: Session, principal: Principal, customer: Customer, item: LinkProgramIn
+def _queue_relink(
+    session: Session,
+    principal: Principal,
+    membership: PartnerMembership,
+    program: PartnerProgramDef,
+    reference: PartnerReferenceIn | None,
+    start_day: dt.date,
 ) -> dict[str, Any]:
-    """Link a customer to one partner program."""
+    """Queue the relink of a supplementary membership from ``start_day`` (2005 one is queued
+    already, 2001 it would start after the day following the current expiry)."""
     org = principal.org
-    program = find_program(org, item.partner_program_name)
-    reference = item.customer_partner_reference
-    if repository.find_membership(session, customer.id, program.partner_program_id) is not None:
-        raise Conflict(ALREADY_LINKED, f"The customer is already linked to {program.name}")
-    number = tier_number(program, reference.partner_tier_name if reference else None, required=True)
+    if repository.find_relink(session, membership.id) is not None:
+        raise Conflict(
+            ALREADY_LINKED,
+            f"A relink to {program.name} is already queued: cancel it first ({RELINK_CANCELLED})",
+        )
+    if membership.expires_at is not None:
+        last_day = membership.expires_at.astimezone(org.zone).date()
+        if start_day > last_day + dt.timedelta(days=1):
+            raise Invalid(
+                CANNOT_PROCESS,
+                f"membershipStartDate {start_day.isoformat()} is after the current membership "
+                f"of {program.name} ends ({last_day.isoformat()}): link again once it has ended",
+            )
+    add_period(program, start_day)  # a period the calendar cannot hold: 2001 now, not later
+    number = tier_number(
+        program, reference.partner_tier_name if reference else None, required=False
+    )
     tier_expires = tier_expiry(
         reference.partner_tier_expiry_date if reference else None, org, "partnerTierExpiryDate"
     )
+    relink = PartnerRelink(
+        org_id=org.id,
+        membership_id=membership.id,
+        starts_at=clock.start_of_day(start_day, org.zone),
+        membership_number=_membership_number(reference),
+        tier_number=number,
+        tier_expires_at=tier_expires,
+        queued_by=principal.till_id,
+        queued_at=clock.now(),
+    )
+    try:
+        with session.begin_nested():
+            repository.add_relink(session, relink)
+    except IntegrityError:
+        raise Conflict(ALREADY_LINKED, f"A relink to {program.name} is already queued") from None
+    return _ok(f"Relink to the partner program queued from {start_day.isoformat()}")
+
+
+def apply_relink(
+    session: Session,
+    org: OrgConfig,
+    customer: Customer,
+    program: PartnerProgramDef,
+    membership: PartnerMembership,
+    relink: PartnerRelink,
+    request_id: str,
+) -> None:
+    """Renew a membership as the new period its claimed relink starts, with
+    partnerProgramLinked (the relink's number and tier, when given, replace the current)."""
+    now = clock.now()
+    start_day = relink.starts_at.astimezone(org.zone).date()
+    expires = end_of_day(add_period(program, start_day), org.zone)
+    membership.starts_at = relink.starts_at
+    membership.expires_at = expires
+    membership.remind_at = remind_moment(org, program, expires)
+    membership.reminded_at = None
+    if relink.membership_number is not None:
+        membership.membership_number = relink.membership_number
+    if relink.tier_number is not None:
+        membership.tier_number = relink.tier_number
+    if relink.tier_expires_at is not None:
+        membership.tier_expires_at = relink.tier_expires_at
+    membership.linked_by = relink.queued_by
+    membership.linked_at = now
+    membership.updated_at = now
+    session.flush()
+    record_partner_event(
+        session, org, customer, program, "linked", request_id, membership=membership
+    )
+
+
+def link_one(
+    session: Session, principal: Principal, customer: Customer, item: LinkProgramIn
+) -> dict[str, Any]:
+    """Link a customer to one partner program, or queue the relink of a linked supplementary
+    membership from a future ``membershipStartDate``."""
+    org = principal.org
+    program = find_program(org, item.partner_program_name)
+    reference = item.customer_partner_reference
     now = clock.now()
     start_text = item.membership_start_date or (
         reference.membership_start_date if reference else None
     )
     today = now.astimezone(org.zone).date()
+    linked = repository.find_membership(session, customer.id, program.partner_program_id)
+    if linked is not None:
+        start = parse_day(start_text, org.zone, "membershipStartDate")
+        supplementary = program.type is PartnerProgramType.SUPPLEMENTARY
+        if supplementary and start is not None and start > today:
+            return _queue_relink(session, principal, linked, program, reference, start)
+        raise Conflict(ALREADY_LINKED, f"The customer is already linked to {program.name}")
+    number = tier_number(program, reference.partner_tier_name if reference else None, required=True)
+    tier_expires = tier_expiry(
+        reference.partner_tier_expiry_date if reference else None, org, "partnerTierExpiryDate"
+    )
     start_day = parse_day(start_text, org.zone, "membershipStartDate") or today
     expires = (
         end_of_day(add_period(program, start_day), org.zone)
@@ -323,6 +417,32 @@ def renewed_expiry(
     return end_of_day(add_period(program, max(current, today)), org.zone)
 
 
+def _cancel_relink(
+    session: Session,
+    org: OrgConfig,
+    customer: Customer,
+    program: PartnerProgramDef,
+    membership: PartnerMembership,
+) -> dict[str, Any]:
+    """Cancel the relink queued for a membership (2001 none is), with partnerProgramUpdated."""
+    relink = repository.find_relink(session, membership.id)
+    if relink is None or not repository.delete_relink(session, relink.id):
+        raise Invalid(CANNOT_PROCESS, "The customer has no pending relink to cancel")
+    membership.updated_at = clock.now()
+    session.flush()
+    record_partner_event(
+        session,
+        org,
+        customer,
+        program,
+        "updated",
+        current_request_id(),
+        membership=membership,
+        update_type=RELINK_CANCELLED,
+    )
+    return _ok("Pending relink cancelled")
+
+
 def update_one(
     session: Session, principal: Principal, customer: Customer, item: UpdateProgramIn
 ) -> dict[str, Any]:
@@ -332,7 +452,7 @@ def update_one(
     kind = update_type(item.update_type)
     membership = _linked(session, customer, program)
     if kind == RELINK_CANCELLED:
-        raise Invalid(CANNOT_PROCESS, "The customer has no pending relink to cancel")
+        return _cancel_relink(session, org, customer, program, membership)
     details = item.update_details
     number = tier_number(
         program, details.updated_tier_name if details else None, required=kind in TIER_UPDATES

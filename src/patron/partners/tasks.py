@@ -1,10 +1,11 @@
-"""Background work of the partners domain: delinking supplementary memberships whose expiry
-has passed and sending each membership's expiry reminder once.
+"""Background work of the partners domain: applying queued relinks whose start has come,
+delinking supplementary memberships whose expiry has passed and sending each membership's
+expiry reminder once.
 
 Each membership is changed in a unit of work of its own, by a conditional statement (delete
-the row still expired; clear the reminder still due), so two sweepers, or one restarted, never
-delink or remind a membership twice: the second finds nothing left to change and writes no
-event.
+the relink still queued; delete the row still expired; clear the reminder still due), so two
+sweepers, or one restarted, never relink, delink or remind a membership twice: the second finds
+nothing left to change and writes no event.
 """
 
 from __future__ import annotations
@@ -18,12 +19,15 @@ from sqlalchemy.orm import Session
 
 from patron.customers import repository as customers
 from patron.db import Database, unit_of_work
+from patron.errors import PatronError
 from patron.kit import clock
 from patron.kit.sweeper import Sweeper
 from patron.orgs.config import OrgConfig
+from patron.orgs.partners import PartnerProgramType
 from patron.orgs.service import load_org_config
 from patron.partners import repository
 from patron.partners.events import record_partner_event, record_reminder
+from patron.partners.service import apply_relink
 from patron.partners.views import partner_program
 
 log = structlog.get_logger("patron.partners.tasks")
@@ -39,6 +43,44 @@ def _org(session: Session, org_id: int, orgs: dict[int, OrgConfig | None]) -> Or
     if org_id not in orgs:
         orgs[org_id] = load_org_config(session, org_id)
     return orgs[org_id]
+
+
+def relink_membership(
+    session: Session,
+    relink_id: int,
+    now: dt.datetime,
+    orgs: dict[int, OrgConfig | None],
+    request_id: str,
+) -> bool:
+    """Renew a membership as the new period its queued relink starts, with
+    partnerProgramLinked, once; a relink whose program is gone or no longer supplementary is
+    dropped (logged)."""
+    relink = repository.get_relink(session, relink_id)
+    membership = repository.get_membership(session, relink.membership_id) if relink else None
+    if relink is None or membership is None:
+        return False
+    # The customer's lock orders this with the calls about it (a cancellation, a delink).
+    customer = customers.lock_customer(session, membership.org_id, membership.customer_id)
+    if not repository.claim_relink(session, relink_id, now):
+        return False
+    session.refresh(membership)
+    org = _org(session, membership.org_id, orgs)
+    program = partner_program(org, membership.partner_program_id) if org is not None else None
+    if (
+        org is None
+        or customer is None
+        or program is None
+        or program.type is not PartnerProgramType.SUPPLEMENTARY
+    ):
+        log.warning("partner_relink_dropped", relink_id=relink_id, membership_id=membership.id)
+        return False
+    try:
+        with session.begin_nested():
+            apply_relink(session, org, customer, program, membership, relink, request_id)
+    except PatronError as error:  # the program's period no longer fits the calendar
+        log.warning("partner_relink_dropped", relink_id=relink_id, reason=error.message)
+        return False
+    return True
 
 
 def expire_membership(
@@ -110,13 +152,15 @@ def _each_due(
 def run_partner_sweep(
     db: Database, now: dt.datetime | None = None, org_id: int | None = None
 ) -> dict[str, int]:
-    """Delink expired supplementary memberships, then send due reminders; return the counts.
+    """Apply due relinks, delink expired supplementary memberships, then send due reminders;
+    return the counts.
 
     A failing step is logged and counted in ``failed``, never raised.
     """
     moment = now or clock.now()
-    counts = {"delinked": 0, "reminded": 0, "failed": 0}
+    counts = {"relinked": 0, "delinked": 0, "reminded": 0, "failed": 0}
     steps = (
+        ("relinked", repository.due_relinks, relink_membership),
         ("delinked", repository.due_expiries, expire_membership),
         ("reminded", repository.due_reminders, remind_membership),
     )
@@ -142,5 +186,5 @@ class PartnerSweeper(Sweeper):
         self._db = db
 
     def sweep(self) -> None:
-        """Delink what expired and remind what is due now."""
+        """Relink, delink what expired and remind what is due now."""
         run_partner_sweep(self._db)

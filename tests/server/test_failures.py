@@ -159,7 +159,7 @@ BAD_REQUESTS = [
         {},
         400,
     ),
-    ("GET", "/v2/customers/coupons?email=a@example.com", None, {}, 404),
+    ("GET", "/v2/customers/wishlist?email=a@example.com", None, {}, 404),
     ("GET", "/v2/no/such/path", None, {}, 404),
     ("GET", "/v2/customers/123456789?source=ALL", None, {}, 404),
     ("DELETE", "/v2/customers/1", None, {}, 405),

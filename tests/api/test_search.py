@@ -64,3 +64,62 @@ def test_search_bad_input(api: Api) -> None:
     assert codes(api.get("/v2/customers/search")) == [400]
     assert codes(api.get("/v2/customers/search?q=a&limit=0")) == [400]
     assert codes(api.get("/v2/customers/search?q=a&limit=500")) == [400]
+
+
+def test_search_past_the_last_page_still_counts(api: Api) -> None:
+    ids = [
+        register(api, registration(profile(firstName="Quentin", lastName="Quill")))
+        for _ in range(2)
+    ]
+    for offset in (2, 2**31, 2**63 - 1):
+        page = api.get(f"/v2/customers/search?q=quentin&offset={offset}").json()
+        assert page["pagination"] == {"limit": 10, "offset": offset, "total": 2}
+        assert page["data"] == []
+    assert [d["userId"] for d in api.get("/v2/customers/search?q=quentin").json()["data"]] == ids
+
+
+def search_ids(api: Api, q: str) -> list[int]:
+    response = api.get("/v2/customers/search", params={"q": q})
+    assert response.status_code == 200, response.text
+    return [d["userId"] for d in response.json()["data"]]
+
+
+def test_search_follows_a_renamed_profile(api: Api) -> None:
+    customer_id = register(api, registration(profile(firstName="Ulrich", lastName="Umber")))
+    body = {"profiles": [{"firstName": "Viktor", "lastName": "Vane", "source": "INSTORE"}]}
+    response = api.put(f"/v2/customers/{customer_id}?source=INSTORE", json=body)
+    assert response.status_code == 200, response.text
+    assert search_ids(api, "ulrich") == []
+    assert search_ids(api, "umber") == []
+    assert search_ids(api, "VIK") == [customer_id]
+    (found,) = api.get("/v2/customers/search?q=vane").json()["data"]
+    assert found["matchedIdentifiers"] == [
+        {"idType": "lastName", "idValue": "Vane", "source": "INSTORE", "accountId": ""}
+    ]
+
+
+def test_search_follows_changed_identifiers(api: Api) -> None:
+    customer_id = register(
+        api,
+        registration(
+            profile(
+                identifiers=[
+                    {"type": "mobile", "value": unique_mobile()},
+                    {"type": "externalId", "value": "Wanda-Old-1"},
+                ]
+            )
+        ),
+    )
+    assert search_ids(api, "wanda-old") == [customer_id]
+    body = {
+        "add": [{"type": "externalId", "value": "Xena-New-1"}],
+        "remove": [{"type": "externalId", "value": "Wanda-Old-1"}],
+    }
+    path = f"/v2/customers/{customer_id}/changeIdentifier?source=INSTORE"
+    assert api.put(path, json=body).status_code == 200
+    assert search_ids(api, "wanda-old") == []
+    (found,) = api.get("/v2/customers/search?q=xENA-new").json()["data"]
+    assert found["userId"] == customer_id
+    assert found["matchedIdentifiers"] == [
+        {"idType": "externalId", "idValue": "Xena-New-1", "source": "INSTORE", "accountId": ""}
+    ]

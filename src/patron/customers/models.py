@@ -5,7 +5,16 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import BigInteger, Boolean, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Computed,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from patron.db import Base, BigId, JsonDoc, UTCDateTime
@@ -41,7 +50,24 @@ class Profile(Base):
     """The customer as one source account knows it."""
 
     __tablename__ = "profiles"
-    __table_args__ = (UniqueConstraint("customer_id", "source", "account_id"),)
+    __table_args__ = (
+        UniqueConstraint("customer_id", "source", "account_id"),
+        # Customer search: a prefix range of the lower-cased name, the customer id beside it.
+        Index(
+            "ix_profiles_search_first_name",
+            "org_id",
+            "first_name_lower",
+            "customer_id",
+            postgresql_ops={"first_name_lower": "text_pattern_ops"},
+        ),
+        Index(
+            "ix_profiles_search_last_name",
+            "org_id",
+            "last_name_lower",
+            "customer_id",
+            postgresql_ops={"last_name_lower": "text_pattern_ops"},
+        ),
+    )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
     org_id: Mapped[int] = mapped_column(Integer)
@@ -52,6 +78,13 @@ class Profile(Base):
     account_id: Mapped[str] = mapped_column(String(64), default="")
     first_name: Mapped[str] = mapped_column(String(200), default="")
     last_name: Mapped[str] = mapped_column(String(200), default="")
+    # Lower-cased copies kept by the database itself, read by customer search.
+    first_name_lower: Mapped[str] = mapped_column(
+        String(200), Computed("lower(first_name)", persisted=True)
+    )
+    last_name_lower: Mapped[str] = mapped_column(
+        String(200), Computed("lower(last_name)", persisted=True)
+    )
     fields: Mapped[dict[str, Any]] = mapped_column(JsonDoc, default=dict)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
     created_by: Mapped[int] = mapped_column(BigInteger)
@@ -68,6 +101,15 @@ class Identifier(Base):
             "org_id", "source", "account_id", "type", "value", name="uq_identifiers_source_value"
         ),
         Index("ix_identifiers_org_type_value", "org_id", "type", "value"),
+        # Customer search: a prefix range of the lower-cased value; the type serves mobile forms.
+        Index(
+            "ix_identifiers_search_value",
+            "org_id",
+            "value_lower",
+            "customer_id",
+            "type",
+            postgresql_ops={"value_lower": "text_pattern_ops"},
+        ),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
@@ -82,6 +124,8 @@ class Identifier(Base):
     account_id: Mapped[str] = mapped_column(String(64), default="")
     type: Mapped[str] = mapped_column(String(32))
     value: Mapped[str] = mapped_column(String(255))
+    # A lower-cased copy kept by the database itself, read by customer search.
+    value_lower: Mapped[str] = mapped_column(String(255), Computed("lower(value)", persisted=True))
     attrs: Mapped[dict[str, Any] | None] = mapped_column(JsonDoc, nullable=True)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
 

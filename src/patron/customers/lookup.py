@@ -29,9 +29,14 @@ def get_customer(
     if customer is None:
         raise NotFound(NOT_FOUND, NOT_FOUND_MESSAGE)
     if customer.merged_into_id is not None:
-        survivor = follow_merges(session, org_id, customer)
-        raise NotFound(MERGED, f"The customer is merged into another account: {survivor.id}")
+        raise merged_away(session, org_id, customer)
     return customer
+
+
+def merged_away(session: Session, org_id: int, customer: Customer) -> NotFound:
+    """Return the error (8069) that names the survivor of a merged customer."""
+    survivor = follow_merges(session, org_id, customer)
+    return NotFound(MERGED, f"The customer is merged into another account: {survivor.id}")
 
 
 def follow_merges(session: Session, org_id: int, customer: Customer) -> Customer:
@@ -55,6 +60,24 @@ def resolve_identifier(
     identifier_value: str | None,
 ) -> tuple[Customer, SourceAccount | None]:
     """Find the customer holding an identifier; merged customers resolve to their survivor."""
+    customer_id, where = locate_identifier(
+        session, org, source, account_id, identifier_name, identifier_value
+    )
+    customer = repository.get_customer(session, org.id, customer_id)
+    if customer is None:
+        raise NotFound(NOT_FOUND, NOT_FOUND_MESSAGE)
+    return customer, where
+
+
+def locate_identifier(
+    session: Session,
+    org: OrgConfig,
+    source: str | None,
+    account_id: str | None,
+    identifier_name: str | None,
+    identifier_value: str | None,
+) -> tuple[int, SourceAccount | None]:
+    """Return the id of the customer holding an identifier (the survivor of a merged one)."""
     name = canonical_lookup_name(identifier_name)
     if name is None:
         raise Invalid(
@@ -68,30 +91,34 @@ def resolve_identifier(
     where = resolve_source_account(org, source, account_id, allow_all=True)
     # A mobile may be stored in another form than the one typed: try each, the likeliest first.
     values = lookup_values(name, identifier_value, org.default_region)
-    customer = None
+    holder = None
     if where is not None and name != CARD_EXTERNAL_ID:
         for value in values:
-            customer = repository.find_holder_in_account(
+            holder = repository.find_holder_ref_in_account(
                 session, org.id, where.source, where.account_id, name, value
             )
-            if customer is not None:
+            if holder is not None:
                 break
-    if customer is None:
+    if holder is None:
         for value in values:
-            customer = repository.find_holder(session, org.id, name, value)
-            if customer is not None:
+            holder = repository.find_holder_ref(session, org.id, name, value)
+            if holder is not None:
                 break
-        if customer is None:
+        if holder is None:
             raise NotFound(NOT_FOUND, NOT_FOUND_MESSAGE)
         if where is not None and (
             name != CARD_EXTERNAL_ID
-            or repository.find_profile(session, customer.id, where.source, where.account_id) is None
+            or repository.find_profile(session, holder.id, where.source, where.account_id) is None
         ):
             raise NotFound(
                 NOT_IN_SOURCE,
                 f"No customer found in the given source ({where.source}) with the given identifier",
             )
-    return follow_merges(session, org.id, customer), where
+    if holder.merged_into_id is not None:
+        merged = repository.get_customer(session, org.id, holder.id)
+        if merged is not None:
+            return follow_merges(session, org.id, merged).id, where
+    return holder.id, where
 
 
 def customer_names(session: Session, customer_ids: set[int]) -> dict[int, tuple[str, str]]:

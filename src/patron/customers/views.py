@@ -8,7 +8,9 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from patron.customers import hooks, repository
-from patron.customers.models import CommChannel, Customer, Identifier, Profile
+from patron.customers.lookup import NOT_FOUND, NOT_FOUND_MESSAGE, merged_away
+from patron.customers.models import Customer
+from patron.customers.repository import CustomerRecord
 from patron.customers.sources import SourceAccount
 from patron.customers.status import fraud_details
 from patron.errors import Invalid, NotFound
@@ -18,70 +20,68 @@ from patron.orgs.config import OrgConfig
 from patron.orgs.service import till_attributions
 
 NOT_IN_SOURCE = 8065
+_IDENTIFIER_ATTRS = ("seriesId", "seriesCode", "statusLabel", "cardExternalId")
 
 
-def _identifier(ident: Identifier) -> dict[str, Any]:
-    out: dict[str, Any] = {"type": ident.type, "value": ident.value}
-    attrs = ident.attrs or {}
-    for key in ("seriesId", "seriesCode", "statusLabel", "cardExternalId"):
-        if key in attrs:
-            out[key] = attrs[key]
+def _identifier(ident: dict[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {"type": ident["type"], "value": ident["value"]}
+    attrs = ident["attrs"]
+    if attrs:
+        for key in _IDENTIFIER_ATTRS:
+            if key in attrs:
+                out[key] = attrs[key]
     return out
 
 
-def _channel(channel: CommChannel) -> dict[str, Any]:
+def _channel(channel: dict[str, Any]) -> dict[str, Any]:
     return {
-        "type": channel.type,
-        "value": channel.value,
-        "primary": channel.is_primary,
-        "verified": channel.is_verified,
-        "meta": {"residence": False, "office": False, **(channel.meta or {})},
-        "attributes": channel.attributes or {},
+        "type": channel["type"],
+        "value": channel["value"],
+        "primary": channel["is_primary"],
+        "verified": channel["is_verified"],
+        "meta": {"residence": False, "office": False, **(channel["meta"] or {})},
+        "attributes": channel["attributes"] or {},
     }
 
 
-def _card_details(
-    session: Session,
-    org: OrgConfig,
-    customer: Customer,
-    identifiers: Sequence[Identifier],
-) -> list[dict[str, Any]]:
+def _card_details(session: Session, org: OrgConfig, record: CustomerRecord) -> list[dict[str, Any]]:
     """Render the customer's cards: those of a series as the cards domain holds them, then
     ``cardnumber`` identifiers of no series with the same keys."""
     zone = org.zone
-    known = hooks.card_details(session, org, customer.id)
+    known = hooks.card_details(session, org, record.id)
     cards = list(known.values())
     seen = set(known)
-    for ident in identifiers:
-        if ident.type != "cardnumber" or ident.value in seen:
+    for ident in record.identifiers:
+        if ident["type"] != "cardnumber" or ident["value"] in seen:
             continue
-        seen.add(ident.value)
-        attrs = ident.attrs or {}
+        seen.add(ident["value"])
+        attrs = ident["attrs"] or {}
         label = attrs.get("statusLabel", "ACTIVE")
+        created_at = ident["created_at"]
         cards.append(
             {
                 "cardId": None,
-                "issuedDate": iso(ident.created_at, zone),
-                "createdDate": clock.local_date(ident.created_at, zone),
+                "issuedDate": iso(created_at, zone),
+                "createdDate": clock.local_date(created_at, zone),
                 "expiryDays": 0,
                 "seriesName": "",
-                "customerId": customer.id,
+                "customerId": record.id,
                 "maxActiveCards": None,
                 "cardExternalId": attrs.get("cardExternalId", ""),
                 "extendedFields": attrs.get("extendedFields", {}),
                 "customFields": attrs.get("customFields", {}),
                 "type": None,
-                "cardNumber": ident.value,
+                "cardNumber": ident["value"],
                 "seriesId": attrs.get("seriesId"),
                 "seriesCode": attrs.get("seriesCode", ""),
                 "orgId": org.id,
-                "entityId": customer.created_by,
+                "entityId": record.created_by,
                 "statusInfo": {
                     "reason": "",
-                    "createdBy": customer.created_by,
+                    "createdBy": record.created_by,
                     "actions": [],
-                    "autoUpdateTime": clock.local_date(ident.created_at, zone),
-                    "createdOn": iso(ident.created_at, zone),
+                    "autoUpdateTime": clock.local_date(created_at, zone),
+                    "createdOn": iso(created_at, zone),
                     "entityId": None,
                     "id": None,
                     "isActive": label == "ACTIVE",
@@ -89,7 +89,7 @@ def _card_details(
                     "label": label,
                     "status": label,
                 },
-                "id": ident.id,
+                "id": ident["id"],
                 "transactionNotAllowed": False,
             }
         )
@@ -118,6 +118,26 @@ def _apply_embeds(
         out.update(hooks.embed_hooks[name](session, org, customer_id, base_url, detailed))
 
 
+def fetch_customer(
+    session: Session,
+    org: OrgConfig,
+    customer_id: int,
+    where: SourceAccount | None,
+    embeds: list[str],
+    base_url: str,
+    known_tills: dict[int, dict[str, Any]],
+) -> dict[str, Any]:
+    """Render the org's customer ``customer_id`` (8015 when unknown, 8069 when merged away)."""
+    record = repository.read_customer_record(session, org.id, customer_id)
+    if record is None:
+        raise NotFound(NOT_FOUND, NOT_FOUND_MESSAGE)
+    if record.merged_into_id is not None:
+        merged = repository.get_customer(session, org.id, customer_id)
+        if merged is not None:
+            raise merged_away(session, org.id, merged)
+    return _render(session, org, record, where, embeds, base_url, known_tills)
+
+
 def render_customer(
     session: Session,
     org: OrgConfig,
@@ -135,63 +155,94 @@ def render_customer(
     Date-times are rendered in the org's time zone. ``with_fraud_details`` adds the
     ``fraudDetails`` of ``lookup/customerDetails``.
     """
-    org_id = org.id
+    record = repository.read_customer_record(session, org.id, customer.id)
+    if record is None:
+        raise NotFound(NOT_FOUND, NOT_FOUND_MESSAGE)
+    return _render(
+        session,
+        org,
+        record,
+        where,
+        embeds or [],
+        base_url,
+        known_tills or {},
+        fraud_of=customer if with_fraud_details else None,
+    )
+
+
+def _render(
+    session: Session,
+    org: OrgConfig,
+    record: CustomerRecord,
+    where: SourceAccount | None,
+    embeds: list[str],
+    base_url: str,
+    known: dict[int, dict[str, Any]],
+    *,
+    fraud_of: Customer | None = None,
+) -> dict[str, Any]:
     zone = org.zone
-    all_profiles = repository.list_profiles(session, customer.id)
-    profiles: Sequence[Profile] = all_profiles
+    all_profiles = record.profiles
+    profiles: Sequence[dict[str, Any]] = all_profiles
     if where is not None:
         profiles = [
-            p for p in profiles if p.source == where.source and p.account_id == where.account_id
+            p
+            for p in profiles
+            if p["source"] == where.source and p["account_id"] == where.account_id
         ]
         if not profiles:
             raise NotFound(NOT_IN_SOURCE, f"No customer found in the given source ({where.source})")
-    identifiers = repository.list_identifiers(session, customer.id)
-    channels = repository.list_channels(session, customer.id)
-    known = known_tills or {}
-    till_ids = {customer.created_by, customer.updated_by}
-    till_ids |= {p.created_by for p in profiles} | {p.updated_by for p in profiles}
-    tills = {**known, **till_attributions(session, org_id, till_ids - known.keys())}
-    all_identifiers = [_identifier(i) for i in identifiers]
+    identifiers = record.identifiers
+    till_ids = {record.created_by, record.updated_by}
+    till_ids |= {p["created_by"] for p in profiles} | {p["updated_by"] for p in profiles}
+    unknown = till_ids - known.keys()
+    tills = {**known, **till_attributions(session, org.id, unknown)} if unknown else known
     seen: set[tuple[str, str]] = set()
     identifiers_all = []
-    for item in all_identifiers:
-        key = (item["type"], item["value"])
+    for ident in identifiers:
+        key = (ident["type"], ident["value"])
         if key not in seen:
             seen.add(key)
-            identifiers_all.append({"type": item["type"], "value": item["value"]})
+            identifiers_all.append({"type": key[0], "value": key[1]})
     rendered_profiles = []
     for profile in profiles:
+        profile_id = profile["id"]
+        modified = iso(profile["updated_at"], zone)
         rendered_profiles.append(
             {
-                "firstName": profile.first_name,
-                "lastName": profile.last_name,
+                "firstName": profile["first_name"],
+                "lastName": profile["last_name"],
                 "attribution": {
-                    "createDate": iso(profile.created_at, zone),
-                    "createdBy": tills.get(profile.created_by, {}),
-                    "modifiedBy": tills.get(profile.updated_by, {}),
-                    "modifiedDate": iso(profile.updated_at, zone),
+                    "createDate": iso(profile["created_at"], zone),
+                    "createdBy": tills.get(profile["created_by"], {}),
+                    "modifiedBy": tills.get(profile["updated_by"], {}),
+                    "modifiedDate": modified,
                 },
-                "fields": profile.fields or {},
-                "identifiers": [_identifier(i) for i in identifiers if i.profile_id == profile.id],
-                "commChannels": [_channel(c) for c in channels if c.profile_id == profile.id],
-                "source": profile.source,
-                "userId": customer.id,
-                "accountId": profile.account_id,
+                "fields": profile["fields"] or {},
+                "identifiers": [
+                    _identifier(i) for i in identifiers if i["profile_id"] == profile_id
+                ],
+                "commChannels": [
+                    _channel(c) for c in record.channels if c["profile_id"] == profile_id
+                ],
+                "source": profile["source"],
+                "userId": record.id,
+                "accountId": profile["account_id"],
                 "conflictingProfileList": [],
-                "autoUpdateTime": iso(profile.updated_at, zone),
+                "autoUpdateTime": modified,
                 "identifiersAll": identifiers_all,
             }
         )
-    created_by = tills.get(customer.created_by, {})
-    modified_by = tills.get(customer.updated_by, {})
-    first_source = all_profiles[0].source if all_profiles else ""
+    created_by = tills.get(record.created_by, {})
+    modified_by = tills.get(record.updated_by, {})
+    first_source = all_profiles[0]["source"] if all_profiles else ""
     out: dict[str, Any] = {
-        "id": customer.id,
+        "id": record.id,
         "profiles": rendered_profiles,
         "loyaltyInfo": {
-            "loyaltyType": customer.loyalty_type,
+            "loyaltyType": record.loyalty_type,
             "attributionV2": {
-                "createDate": iso(customer.created_at, zone),
+                "createDate": iso(record.created_at, zone),
                 "createdBy": {
                     "id": created_by.get("id"),
                     "code": created_by.get("code"),
@@ -204,25 +255,25 @@ def render_customer(
                     "name": modified_by.get("name"),
                     "type": "TILL",
                 },
-                "modifiedDate": iso(customer.updated_at, zone),
+                "modifiedDate": iso(record.updated_at, zone),
                 "createdFromSource": first_source.lower(),
             },
             "lifetimePurchases": 0.0,
-            **hooks.loyalty_info(session, org, customer.id),
+            **hooks.loyalty_info(session, org, record.id),
         },
         "segments": {},
-        "associatedWith": customer.associated_with or created_by.get("code", ""),
-        "extendedFields": customer.extended_fields or {},
-        "cardDetails": _card_details(session, org, customer, identifiers),
+        "associatedWith": record.associated_with or created_by.get("code", ""),
+        "extendedFields": record.extended_fields or {},
+        "cardDetails": _card_details(session, org, record),
         "warnings": [],
     }
-    if with_fraud_details:
-        fraud = fraud_details(session, org, customer, tills)
+    if fraud_of is not None:
+        fraud = fraud_details(session, org, fraud_of, tills)
         # The document shows fraudDetails right after loyaltyInfo.
         out = {
             **{k: v for k, v in out.items() if k in ("id", "profiles", "loyaltyInfo")},
             "fraudDetails": fraud,
             **out,
         }
-    _apply_embeds(session, org, customer.id, embeds or [], base_url, out, with_fraud_details)
+    _apply_embeds(session, org, record.id, embeds, base_url, out, fraud_of is not None)
     return out

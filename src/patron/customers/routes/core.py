@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
+import orjson
 from fastapi import APIRouter, Query, Request
+from fastapi.responses import Response
+from pydantic_core import to_jsonable_python
 
 from patron.auth.dependencies import CurrentPrincipal
 from patron.auth.principal import Principal
-from patron.customers.lookup import get_customer, resolve_identifier
+from patron.customers.lookup import locate_identifier, resolve_identifier
 from patron.customers.registration import register_customer
 from patron.customers.routes.common import (
     ERRORS,
@@ -24,14 +27,23 @@ from patron.customers.routes.common import (
 )
 from patron.customers.schemas import CreatedOut, LookupOut, RegisterCustomerIn
 from patron.customers.sources import resolve_source_account
-from patron.customers.views import parse_embeds, render_customer
+from patron.customers.views import fetch_customer, parse_embeds, render_customer
 from patron.kit.context import current_request_id
-from patron.web import PathId, ReadSession, Route, WriteSession
+from patron.web import JSON, PathId, ReadSession, Route, WriteSession
 
 
 def own_till(principal: Principal) -> dict[int, dict[str, Any]]:
     """The caller's till attribution, known without a query."""
     return {principal.till_id: principal.attribution()}
+
+
+class Rendered(JSON):
+    """An answer rendered as FastAPI renders a ``dict[str, Any]`` response model: values JSON
+    has no type for (datetimes, decimals…) as pydantic writes them."""
+
+    def render(self, content: Any) -> bytes:
+        options = orjson.OPT_NON_STR_KEYS | orjson.OPT_PASSTHROUGH_DATETIME
+        return orjson.dumps(content, default=to_jsonable_python, option=options)
 
 
 router = APIRouter(prefix="/v2/customers", tags=["customers"], responses=ERRORS, route_class=Route)
@@ -80,6 +92,8 @@ def register(
     )
 
 
+# The reads below answer with the JSON they build (the documented shapes, declared as their
+# response models): validating and re-serialising it would cost more than building it.
 @router.get("/lookup", response_model=LookupOut)
 def lookup(
     principal: CurrentPrincipal,
@@ -88,12 +102,12 @@ def lookup(
     account_id: AccountId = None,
     identifier_name: IdentifierName = None,
     identifier_value: IdentifierValue = None,
-) -> dict[str, Any]:
+) -> Response:
     """Return the id (`entity`) of the customer holding an identifier."""
-    customer, _ = resolve_identifier(
+    customer_id, _ = locate_identifier(
         session, principal.org, source, account_id, identifier_name, identifier_value
     )
-    return {"entity": customer.id, "warnings": []}
+    return JSON({"entity": customer_id, "warnings": []})
 
 
 @router.get("/lookup/customerDetails")
@@ -124,7 +138,7 @@ def customer_details(
     )
 
 
-@router.get("/{customer_id:int}")
+@router.get("/{customer_id:int}", response_model=dict[str, Any])
 def fetch(
     customer_id: PathId,
     request: Request,
@@ -133,11 +147,17 @@ def fetch(
     source: Source = None,
     account_id: AccountId = None,
     embed: Embed = None,
-) -> dict[str, Any]:
+) -> Response:
     """Return a customer's details; `source=ALL` (or no source) returns every profile."""
     embeds = parse_embeds(embed)
     where = resolve_source_account(principal.org, source or "ALL", account_id, allow_all=True)
-    customer = get_customer(session, principal.org_id, customer_id)
-    return render_customer(
-        session, principal.org, customer, where, embeds, str(request.base_url), own_till(principal)
+    body = fetch_customer(
+        session,
+        principal.org,
+        customer_id,
+        where,
+        embeds,
+        str(request.base_url),
+        own_till(principal),
     )
+    return Rendered(body)

@@ -17,7 +17,7 @@ from patron.errors import Invalid, NotFound
 from patron.kit import clock
 from patron.loyalty import ledger, tier_hooks
 from patron.loyalty.ledger import Kind, Posting
-from patron.loyalty.models import Account, Bill, Entry, Lot
+from patron.loyalty.models import ZERO, Account, Bill, Entry, Lot
 from patron.orgs.config import OrgConfig
 from patron.orgs.programs import Criterion, Program, Tier, end_of_day
 
@@ -273,11 +273,12 @@ def find_program_account(
 
 @dataclass
 class BillEarning:
-    """What a purchase earned: its award (None when the program has no transaction rule) and
-    the tier change it caused."""
+    """What a purchase earned: its award (None when the program has no transaction rule), the
+    tier it earned in and the tier change it caused."""
 
     award: Award | None
     slab: dict[str, Any] | None
+    tier_number: int
 
     def side_effects(self, entity_type: str = "USER") -> list[dict[str, Any]]:
         """Render the documented side effects (points, then slab) of ``entity_type``."""
@@ -297,21 +298,127 @@ def earn_for_bill(
     *,
     may_earn: bool = True,
 ) -> BillEarning:
-    """Award a purchase's points by the rule of the account's current tier, add the bill to
-    the purchases, then upgrade the tier when a criterion is met (the bill that crosses a
-    threshold earns at the tier it was made in).
+    """Earn a stored purchase on ``account`` (a customer's or a user group's, opened):
+    ``count_purchase``, the bill's points, then ``award_purchase``."""
+    counted = count_purchase(
+        session,
+        org,
+        program,
+        bill.amount,
+        posting.at,
+        customer_id=account.customer_id,
+        group_id=account.group_id,
+        may_earn=may_earn,
+    )
+    if counted.points is not None:
+        bill.points = counted.points
+    return award_purchase(session, org, program, counted, bill, posting)
 
-    The account is a customer's or a user group's; without ``may_earn`` (a group member whose
-    role does not earn) the bill counts towards the purchases and tiers but awards nothing.
+
+@dataclass(frozen=True)
+class PurchaseCount:
+    """A purchase counted on an account: the account as updated, the tier the purchase earns
+    in, and the points it earns, rounded, and raw to three places (None: it awards nothing,
+    the program having no transaction rule or the member's role not earning)."""
+
+    account: Account
+    tier_number: int
+    points: Decimal | None
+    raw: Decimal | None
+
+
+def count_purchase(
+    session: Session,
+    org: OrgConfig,
+    program: Program,
+    amount: Decimal,
+    at: dt.datetime,
+    *,
+    customer_id: int | None = None,
+    group_id: int | None = None,
+    may_earn: bool = True,
+) -> PurchaseCount:
+    """Add a purchase of ``amount`` to the customer's account in ``program`` (the user
+    group's when ``group_id`` is given; opened in the base tier when there is none) and credit
+    its balances with the points of the rule of the account's current tier, in one statement
+    that also takes the row lock; ``award_purchase`` then writes the award's entry.
+
+    The award is rounded from the exact raw points, which the journal keeps to three places.
+    Without ``may_earn`` (a group member whose role does not earn) the purchase counts towards
+    the purchases and tiers but awards nothing.
     """
-    rule = program.earning.transaction
+    rule = program.earning.transaction if may_earn else None
+    by_tier = None
+    if rule is not None:
+        rounded = program.earning.rounded
+        by_tier = ledger.TierPoints(
+            {tier: rounded(r.raw_points(amount)) for tier, r in rule.by_tier.items()},
+            rounded(rule.raw_points(amount)),
+        )
+
+    def count() -> Account | None:
+        return ledger.count_purchase(
+            session,
+            org.id,
+            program.program_id,
+            amount,
+            by_tier,
+            at,
+            customer_id=customer_id,
+            group_id=group_id,
+            delayed=program.earning.delayed_accrual_days > 0,
+        )
+
+    account = count()
+    if account is None:
+        if group_id is None:
+            assert customer_id is not None
+            enrol(session, org, program, customer_id, at)
+        else:
+            enrol_group(session, org, program, group_id, at)
+        account = count()
+        assert account is not None
+    tier = account.tier_number
+    if rule is None or by_tier is None:
+        return PurchaseCount(account=account, tier_number=tier, points=None, raw=None)
+    raw = rule.for_tier(tier).raw_points(amount).quantize(THOUSANDTH, rounding=ROUND_DOWN)
+    return PurchaseCount(account=account, tier_number=tier, points=by_tier.of(tier), raw=raw)
+
+
+def award_purchase(
+    session: Session,
+    org: OrgConfig,
+    program: Program,
+    counted: PurchaseCount,
+    bill: Bill,
+    posting: Posting,
+) -> BillEarning:
+    """Write the award of a purchase ``count_purchase`` counted (its entry and lot, the bill
+    being stored), then upgrade the tier when a criterion is met (the bill that crosses a
+    threshold earns at the tier it was made in)."""
+    account = counted.account
     earned: Award | None = None
-    # Counted before the award is written, so that the account is updated once.
-    account.purchases += bill.amount
-    if rule is not None and may_earn:
-        raw = rule.for_tier(account.tier_number).raw_points(bill.amount)
-        earned = award(session, org, program, account, raw, posting, bill_number=bill.bill_number)
-        bill.points = earned.points
-    session.flush()
+    if counted.points is not None:
+        delay = program.earning.delayed_accrual_days
+        expiry = program.expiry.expires_at(posting.at, org.zone)
+        entry, lot = ledger.append_credit(
+            session,
+            account,
+            Kind.AWARD,
+            counted.points,
+            posting,
+            expires_at=expiry,
+            available_at=posting.at + dt.timedelta(days=delay) if delay else None,
+            raw=counted.raw,
+        )
+        earned = Award(
+            entry=entry,
+            lot=lot,
+            raw=counted.raw if counted.raw is not None else ZERO,
+            points=counted.points,
+            expires_at=expiry,
+            program_id=program.program_id,
+            bill_number=bill.bill_number,
+        )
     slab = upgrade(session, org, program, account, posting.at)
-    return BillEarning(award=earned, slab=slab)
+    return BillEarning(award=earned, slab=slab, tier_number=counted.tier_number)

@@ -10,18 +10,23 @@ fails instead of overspending.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
+import functools
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from enum import StrEnum
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import case, select
+from sqlalchemy import Table, bindparam, case, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from patron.db import Milli
 from patron.errors import Invalid
 from patron.loyalty.models import ZERO, Account, Entry, Lot, LotMove
+
+ENTRIES = cast(Table, Entry.__table__)
+LOTS = cast(Table, Lot.__table__)
 
 
 class Kind(StrEnum):
@@ -285,6 +290,172 @@ def credit(
     session.add(lot)
     session.flush()
     return entry, lot
+
+
+@dataclass(frozen=True)
+class TierPoints:
+    """Points that depend on the tier an account is in: ``by_tier`` by serial number, and
+    ``otherwise`` in any other tier."""
+
+    by_tier: Mapping[int, Decimal]
+    otherwise: Decimal
+
+    def of(self, tier_number: int) -> Decimal:
+        """Return the points of an account in tier ``tier_number``."""
+        return self.by_tier.get(tier_number, self.otherwise)
+
+
+def count_purchase(
+    session: Session,
+    org_id: int,
+    program_id: int,
+    amount: Decimal,
+    award: TierPoints | None,
+    at: dt.datetime,
+    *,
+    customer_id: int | None = None,
+    group_id: int | None = None,
+    delayed: bool = False,
+) -> Account | None:
+    """Add a purchase of ``amount`` to the customer's (or group's) account and credit it the
+    ``award`` of the tier it is in, redeemable or ``delayed``; return the account as updated,
+    or None when it is not opened.
+
+    One UPDATE takes the row lock, reads the tier and moves the balances as ``_count`` moves
+    them for an AWARD, so concurrent purchases serialise on the row and none is lost. The
+    caller appends the award's entry and lot (``append_credit``) in the same unit of work, for
+    ``award.of`` the returned tier (an UPDATE never changes the tier).
+    """
+    tiers = tuple(award.by_tier) if award is not None else None
+    query = _purchase_update(tiers, delayed, is_group=group_id is not None)
+    params: dict[str, Any] = {
+        "match_org_id": org_id,
+        "match_owner_id": customer_id if group_id is None else group_id,
+        "match_program_id": program_id,
+        "amount": amount,
+        "at": at,
+    }
+    if award is not None:
+        params |= {f"tier_{n}": p for n, p in award.by_tier.items()}
+        params["otherwise"] = award.otherwise
+    return session.scalars(query, params).first()
+
+
+@functools.cache
+def _purchase_update(tiers: tuple[int, ...] | None, delayed: bool, *, is_group: bool) -> Any:
+    """The UPDATE of ``count_purchase`` for the tiers an award names (None: no award), built
+    once and reused, so it is compiled once."""
+    owner = Account.group_id if is_group else Account.customer_id
+    values: dict[str, Any] = {
+        "purchases": Account.purchases + bindparam("amount", type_=Milli()),
+        "updated_at": bindparam("at", type_=Account.updated_at.type),
+        "version": Account.version + 1,
+    }
+    if tiers is not None:
+        points = case(
+            {n: bindparam(f"tier_{n}", type_=Milli()) for n in tiers},
+            value=Account.tier_number,
+            else_=bindparam("otherwise", type_=Milli()),
+        )
+        balance = Account.delayed if delayed else Account.points
+        values[balance.key] = balance + points
+        values["lifetime"] = Account.lifetime + points
+    return (
+        update(Account)
+        .where(
+            Account.org_id == bindparam("match_org_id"),
+            owner == bindparam("match_owner_id"),
+            Account.program_id == bindparam("match_program_id"),
+        )
+        .values(values)
+        .returning(Account)
+        .execution_options(synchronize_session=False, populate_existing=True)
+    )
+
+
+def append_credit(
+    session: Session,
+    account: Account,
+    kind: Kind,
+    points: Decimal,
+    posting: Posting,
+    *,
+    expires_at: dt.datetime | None,
+    available_at: dt.datetime | None = None,
+    raw: Decimal | None = None,
+) -> tuple[Entry, Lot | None]:
+    """Append the entry and lot of a credit the account's balances already count (see
+    ``count_purchase``): one statement on PostgreSQL, the entry then its lot on SQLite."""
+    is_delayed = available_at is not None and available_at > posting.at
+    entry = Entry(
+        org_id=account.org_id,
+        account_id=account.id,
+        kind=kind.value,
+        points=ZERO if is_delayed else points,
+        delayed=points if is_delayed else ZERO,
+        raw_points=raw,
+        cause_type=posting.cause.value,
+        cause_id=posting.cause_id,
+        key=posting.key,
+        till_id=posting.till_id,
+        notes=posting.notes,
+        created_at=posting.at,
+    )
+    if points == 0:
+        entry.id = session.execute(_NEW_ENTRY, _columns(entry, ENTRIES)).scalar_one()
+        return entry, None
+    lot = Lot(
+        org_id=account.org_id,
+        account_id=account.id,
+        points=points,
+        remaining=points,
+        expires_at=expires_at,
+        available_at=available_at if is_delayed else None,
+        is_delayed=is_delayed,
+        created_at=posting.at,
+    )
+    if session.get_bind().dialect.name == "postgresql":
+        params = {f"entry_{k}": v for k, v in _columns(entry, ENTRIES).items()} | {
+            f"lot_{k}": v for k, v in _columns(lot, LOTS).items() if k != "entry_id"
+        }
+        entry.id, lot.id = session.execute(_NEW_ENTRY_AND_LOT, params).one()
+    else:
+        entry.id = session.execute(_NEW_ENTRY, _columns(entry, ENTRIES)).scalar_one()
+        lot.entry_id = entry.id
+        lot.id = session.execute(_NEW_LOT, _columns(lot, LOTS)).scalar_one()
+    lot.entry_id = entry.id
+    return entry, lot
+
+
+def _columns(row: Any, table: Table) -> dict[str, Any]:
+    """The values of a new row of ``table`` (its id left to the database)."""
+    return {c.key: getattr(row, c.key) for c in table.columns if c.key != "id"}
+
+
+def _inserts() -> tuple[Any, Any, Any]:
+    """The statements of ``append_credit``, built once: the entry, the lot (their columns are
+    the parameters'), and both in one (PostgreSQL: the lot selected from the entry's
+    data-modifying CTE)."""
+    entry_keys = [c.key for c in ENTRIES.columns if c.key != "id"]
+    lot_keys = [c.key for c in LOTS.columns if c.key not in ("id", "entry_id")]
+    new_entry = (
+        insert(ENTRIES)
+        .values({k: bindparam(f"entry_{k}", type_=ENTRIES.c[k].type) for k in entry_keys})
+        .returning(ENTRIES.c.id)
+        .cte("new_entry")
+    )
+    picked = select(
+        *(bindparam(f"lot_{k}", type_=LOTS.c[k].type) for k in lot_keys), new_entry.c.id
+    ).select_from(new_entry)
+    both = (
+        insert(LOTS)
+        .from_select([*lot_keys, "entry_id"], picked)
+        .returning(LOTS.c.entry_id, LOTS.c.id)
+    )
+    return insert(ENTRIES).returning(ENTRIES.c.id), insert(LOTS).returning(LOTS.c.id), both
+
+
+_NEW_ENTRY, _NEW_LOT, _NEW_ENTRY_AND_LOT = _inserts()
 
 
 def _fefo(session: Session, account: Account, *, with_delayed: bool) -> list[Lot]:

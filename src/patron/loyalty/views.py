@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy import inspect
 from sqlalchemy.orm import Session
 
 from patron.errors import NotFound
@@ -98,6 +99,22 @@ def loyalty_details(
     return items
 
 
+def loyalty_details_with(
+    session: Session, org: OrgConfig, customer_id: int, known: Account
+) -> list[dict[str, Any]]:
+    """Return ``loyaltyDetails`` as ``loyalty_details`` does, from the customer's account
+    ``known`` the caller holds (current in its unit of work); the other accounts are read only
+    when the org has other programs."""
+    if any(p.program_id != known.program_id for p in org.programs):
+        return loyalty_details(session, org, customer_id)
+    items = [_details(org, p, known, customer_id) for p in org.programs]
+    for item in items:
+        item["linkedPartnerPrograms"] = linked_partner_programs(
+            session, org, customer_id, item["programId"]
+        )
+    return items
+
+
 def group_loyalty_details(
     session: Session, org: OrgConfig, group_id: int, program_id: int | None = None
 ) -> list[dict[str, Any]]:
@@ -117,12 +134,37 @@ def group_loyalty_details(
     ]
 
 
+_DEFAULT_ACCOUNTS = "patron.loyalty.default_accounts"
+
+
+def _default_account(
+    session: Session, org: OrgConfig, program: Program, customer_id: int
+) -> Account | None:
+    """Return the customer's account in the default program.
+
+    A fetch reads it twice (``lifetimePurchases``, ``embed=points``): the account found first
+    is kept in the session and served again while the session still holds it unexpired,
+    which is when reading it again would give back the same object untouched.
+    """
+    known: dict[tuple[int, int, int], Account] = session.info.setdefault(_DEFAULT_ACCOUNTS, {})
+    key = (org.id, customer_id, program.program_id)
+    account = known.get(key)
+    if account is not None:
+        state = inspect(account)
+        if state.persistent and state.session is session and not state.expired_attributes:
+            return account
+    account = ledger.find_account(session, org.id, customer_id, program.program_id)
+    if account is not None:
+        known[key] = account
+    return account
+
+
 def points_summary(session: Session, org: OrgConfig, customer_id: int) -> dict[str, Any]:
     """Return ``embed=points``: the default program's summary (the seed's keys, sorted)."""
     program = org.default_program
     if program is None:
         return {}
-    account = ledger.find_account(session, org.id, customer_id, program.program_id)
+    account = _default_account(session, org, program, customer_id)
     item = _details(org, program, account, customer_id)
     keys = (
         "adjusted",
@@ -197,5 +239,5 @@ def lifetime_purchases(session: Session, org: OrgConfig, customer_id: int) -> fl
     program = org.default_program
     if program is None:
         return 0.0
-    account = ledger.find_account(session, org.id, customer_id, program.program_id)
+    account = _default_account(session, org, program, customer_id)
     return _n(account.purchases) if account is not None else 0.0

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
+import functools
+from typing import Any, cast
+
+from sqlalchemy import Table, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from patron.loyalty.models import Bill, Entry, Redemption
+
+BILLS = cast(Table, Bill.__table__)
 
 
 def find_numbered_bill(
@@ -21,14 +26,26 @@ def find_numbered_bill(
 
 
 def add_numbered_bill(session: Session, bill: Bill) -> bool:
-    """Insert a bill that takes its number; False when another bill of the org holds it."""
-    try:
-        with session.begin_nested():
-            session.add(bill)
-            session.flush()
-    except IntegrityError:
+    """Insert a bill that takes its number and set its id; False when another bill of the org
+    holds the number (the unique index decides: one statement, no savepoint). The bill is
+    stored as it is, points included, and stays out of the session."""
+    values = {c.key: getattr(bill, c.key) for c in BILLS.columns if c.key != "id"}
+    bill_id = session.execute(_numbered_insert(session.get_bind().dialect.name), values).scalar()
+    if bill_id is None:
         return False
+    bill.id = bill_id
     return True
+
+
+@functools.cache
+def _numbered_insert(dialect_name: str) -> Any:
+    """The INSERT … ON CONFLICT DO NOTHING of ``add_numbered_bill``, built once per dialect."""
+    dialect = postgresql if dialect_name == "postgresql" else sqlite
+    return (
+        dialect.insert(BILLS)
+        .on_conflict_do_nothing(index_elements=[BILLS.c.org_id, BILLS.c.purchase_key])
+        .returning(BILLS.c.id)
+    )
 
 
 def add_bill(session: Session, bill: Bill) -> None:

@@ -31,7 +31,7 @@ from patron.loyalty.transactions.bills import (
 from patron.loyalty.transactions.inputs import BillType, Transaction, read_transaction
 from patron.loyalty.transactions.returns import add_return
 from patron.loyalty.transactions.schemas import BulkTransactionIn, TransactionIn
-from patron.loyalty.views import loyalty_details
+from patron.loyalty.views import loyalty_details, loyalty_details_with
 from patron.orgs.catalog import parse_source
 from patron.orgs.config import OrgConfig
 
@@ -201,7 +201,8 @@ def _tag_redemptions(
             )
             continue
         redemption.bill_number = transaction.bill_number
-    session.flush()
+    if transaction.redemption_ids:
+        session.flush()
 
 
 def _answer(session: Session, org: OrgConfig, outcome: Outcome, options: Options) -> dict[str, Any]:
@@ -228,6 +229,10 @@ def _answer(session: Session, org: OrgConfig, outcome: Outcome, options: Options
     }
     if options.raw:
         answer["rawSideEffects"] = raw
-    answer["loyaltyDetails"] = loyalty_details(session, org, customer_id)
+    answer["loyaltyDetails"] = (
+        loyalty_details(session, org, customer_id)
+        if outcome.account is None
+        else loyalty_details_with(session, org, customer_id, outcome.account)
+    )
     answer["customerInfo"] = {"firstName": first, "lastName": last}
     return answer

@@ -3,9 +3,10 @@
 Creates its own PostgreSQL database, configures one webhook pointing at a minimal local HTTP
 receiver (another process, answering 200 at once), runs 1 then 2 ``patron worker`` processes
 and measures, for each: the drain rate of a burst of events committed at once (events/s
-delivered), and commit-to-2xx latency of events committed one per transaction at a steady
-rate. Its ceiling in the same run is the receiver itself, driven by a plain httpx client at the
-same concurrency: **÷ raw HTTP** is the share of the receiver's rate the dispatcher reaches.
+delivered), commit-to-2xx latency of events committed one per transaction at a steady rate,
+and the CPU the workers and PostgreSQL spend per event. Its ceilings in the same run are the
+receiver itself driven at the same concurrency with the same payload and headers by wrk
+(**÷ wrk**, the receiver's own ceiling) and by a plain httpx client (**÷ httpx**).
 """
 
 from __future__ import annotations
@@ -24,28 +25,37 @@ import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 import httpx
+import orjson
 from rich.console import Console
 from rich.table import Table
 
 from bench import figures
+from bench.cpu import CpuMeter
 from bench.database import DEMO_ORG_ID, BenchDatabase
+from bench.load import Load, Result, run_wrk
 from bench.server import BIN
-from bench.system import BenchError, Machine, describe_machine, free_port
+from bench.system import BenchError, Machine, describe_machine, ensure_tool, free_port
 from patron.config import Settings
 from patron.db import Database, open_database, unit_of_work
 from patron.events.catalogue import EventName
+from patron.events.models import Event
 from patron.events.outbox import record_event
+from patron.events.payloads import PayloadFormat, build_payload
 from patron.kit import clock
+from patron.kit.ids import new_event_id
 from patron.orgs.demo import ensure_demo_org
+from patron.webhooks.claims import USER_AGENT
 from patron.webhooks.models import Webhook
-from patron.webhooks.signing import new_secret
+from patron.webhooks.signing import new_secret, signing_headers
 
 README = Path(__file__).with_name("README.md")
+# The path the webhook posts to: only these requests are logged (not the ceilings' ones).
+DELIVERED = b"/events"
 BEGIN, END = "<!-- bench:delivery:begin -->", "<!-- bench:delivery:end -->"
 
 
@@ -69,7 +79,8 @@ async def _receive(port: int, log_path: str) -> None:
                         event_id = value.strip().decode()
                 if length:
                     await reader.readexactly(length)
-                out.write(f"{event_id} {time.monotonic():.6f}\n")
+                if head.startswith(DELIVERED, head.index(b" ") + 1):
+                    out.write(f"{event_id} {time.monotonic():.6f}\n")
                 writer.write(b"HTTP/1.1 200 OK\r\ncontent-length: 0\r\n\r\n")
         writer.close()
 
@@ -160,6 +171,8 @@ class Run:
     p50_ms: float
     p99_ms: float
     duplicates: int
+    worker_cpu_ms: float | None
+    db_cpu_ms: float | None
 
 
 def wait_received(log: Path, wanted: set[str], timeout: float) -> dict[str, float]:
@@ -178,9 +191,9 @@ def wait_received(log: Path, wanted: set[str], timeout: float) -> dict[str, floa
 
 
 @contextmanager
-def workers(count: int, env: dict[str, str], logs: Path) -> Iterator[None]:
-    """Run ``count`` ``patron worker`` processes."""
-    processes = []
+def workers(count: int, env: dict[str, str], logs: Path) -> Iterator[int]:
+    """Run ``count`` ``patron worker`` processes in one process group; yield the group."""
+    processes: list[subprocess.Popen[bytes]] = []
     for n in range(count):
         with (logs / f"worker-{n}.log").open("wb") as out:
             processes.append(
@@ -189,10 +202,11 @@ def workers(count: int, env: dict[str, str], logs: Path) -> Iterator[None]:
                     env={**os.environ, **env},
                     stdout=out,
                     stderr=subprocess.STDOUT,
+                    process_group=processes[0].pid if processes else 0,
                 )
             )
     try:
-        yield
+        yield processes[0].pid
     finally:
         for process in processes:
             process.send_signal(signal.SIGTERM)
@@ -205,12 +219,14 @@ def measure(
 ) -> Run:
     """Measure one worker count: a burst, then a steady stream."""
     base = count * 10_000_000
-    with workers(count, env, logs):
+    with workers(count, env, logs) as group:
         warm, _ = commit_events(db, base, 20)
         wait_received(log, set(warm), 60)
-        burst, committed_at = commit_events(db, base + 100, args.burst)
-        arrived = wait_received(log, set(burst), 600)
+        with CpuMeter(group, args.database) as meter:
+            burst, committed_at = commit_events(db, base + 100, args.burst)
+            arrived = wait_received(log, set(burst), 600)
         burst_rate = args.burst / (max(arrived.values()) - committed_at)
+        usage = meter.usage
         committed = steady(db, base + 1_000_000, args.rate, args.seconds)
         arrivals = wait_received(log, set(committed), 120)
     latencies = sorted((arrivals[e] - committed[e]) * 1000 for e in committed)
@@ -226,18 +242,42 @@ def measure(
         p50_ms=statistics.median(latencies),
         p99_ms=latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))],
         duplicates=sum(n - 1 for e, n in seen.items() if e in mine and n > 1),
+        worker_cpu_ms=None if usage.server is None else usage.server * 1000 / args.burst,
+        db_cpu_ms=None if usage.postgres is None else usage.postgres * 1000 / args.burst,
     )
 
 
+def sample_request() -> tuple[bytes, dict[str, str]]:
+    """Return the body and headers the dispatcher sends for one bench event (signed)."""
+    now = clock.now()
+    event = Event(
+        id=1,
+        event_id=new_event_id(),
+        org_id=DEMO_ORG_ID,
+        event_name=EventName.CUSTOMER_ADDED.value,
+        ref_id=f"{DEMO_ORG_ID}_1",
+        api_request_id=uuid.uuid4().hex,
+        entity_id=1,
+        created_at=now,
+        data=_event_data(1),
+    )
+    payload = build_payload(
+        event, PayloadFormat.ENRICHED, str(uuid.uuid4()), sent_at_ms=clock.epoch_ms(now)
+    )
+    body = orjson.dumps(payload)
+    signed = signing_headers([new_secret()], event.event_id, int(now.timestamp()), body)
+    return body, {"content-type": "application/json", "user-agent": USER_AGENT, **signed}
+
+
 async def _raw(url: str, requests: int, concurrency: int) -> tuple[float, float]:
-    body = b'{"pad": "' + b"x" * 900 + b'"}'  # about the size of an enriched payload
+    body, headers = sample_request()
     limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
     latencies: list[float] = []
     async with httpx.AsyncClient(limits=limits) as client:
 
         async def one(i: int) -> None:
             t0 = time.perf_counter()
-            await client.post(url, content=body, headers={"webhook-id": f"raw-{i}"})
+            await client.post(url, content=body, headers={**headers, "webhook-id": f"raw-{i}"})
             latencies.append(time.perf_counter() - t0)
 
         queue = iter(range(requests))
@@ -252,25 +292,54 @@ async def _raw(url: str, requests: int, concurrency: int) -> tuple[float, float]
     return requests / elapsed, statistics.median(latencies) * 1000
 
 
-def markdown(
-    runs: list[Run], raw: tuple[float, float], machine: str, args: argparse.Namespace
-) -> str:
+@dataclass(frozen=True)
+class Ceilings:
+    """The receiver driven without patron, at the same concurrency, with the same request."""
+
+    wrk: Result
+    httpx_rate: float
+    httpx_p50_ms: float
+
+
+def measure_wrk(url: str, workdir: Path, connections: int, seconds: int) -> Result:
+    """Drive the receiver with wrk posting the dispatcher's body and headers: its own ceiling."""
+    body, headers = sample_request()
+    body_file = workdir / "wrk-body.json"
+    body_file.write_bytes(body)
+    load = Load(connections=connections, threads=1, seconds=seconds, warmup_seconds=2)
+    arguments = [str(body_file)]
+    run_wrk("receiver (wrk, warm-up)", url, "delivery.lua", load, seconds=2, headers=headers,
+            args=arguments)  # fmt: skip
+    return run_wrk("receiver (wrk)", url, "delivery.lua", load, seconds=seconds, headers=headers,
+                   args=arguments)  # fmt: skip
+
+
+def _per_event(value: float | None) -> str:
+    return "—" if value is None else f"{value:.2f}"
+
+
+def markdown(runs: list[Run], ceilings: Ceilings, machine: str, args: argparse.Namespace) -> str:
     """Render the results block of bench/README.md."""
+    wrk = ceilings.wrk
     lines = [
         f"Run {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M UTC}; one webhook, `maxAllowedConnections` "
         f"{args.connections}; burst of {args.burst:,} events committed at once; steady stream of "
         f"{args.rate:g} events/s for {args.seconds:g} s, one event per transaction; default settings.",
         f"Machine: {machine}.",
-        f"Ceiling: the receiver driven by httpx at concurrency {args.connections}: "
-        f"{raw[0]:,.0f} req/s, p50 {raw[1]:.1f} ms.",
+        f"Ceilings, the receiver at concurrency {args.connections} with the dispatcher's body and "
+        f"headers: wrk {wrk.rate:,.0f} req/s (p50 {wrk.p50_ms:.2f} ms; `wrk --threads=1 "
+        f"--connections={args.connections} --script=bench/lua/delivery.lua` with those headers), "
+        f"httpx {ceilings.httpx_rate:,.0f} req/s (p50 {ceilings.httpx_p50_ms:.1f} ms).",
         "",
-        "| workers | burst drain events/s | ÷ raw HTTP | commit→2xx p50 ms | p99 ms | duplicates |",
-        "| ---: | ---: | ---: | ---: | ---: | ---: |",
+        "| workers | burst drain events/s | ÷ wrk | ÷ httpx | commit→2xx p50 ms | p99 ms "
+        "| duplicates | worker CPU ms/event | PostgreSQL CPU ms/event |",
+        "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for r in runs:
         lines.append(
-            f"| {r.workers} | {r.burst_rate:,.0f} | {r.burst_rate / raw[0]:.0%} | "
-            f"{r.p50_ms:.0f} | {r.p99_ms:.0f} | {r.duplicates} |"
+            f"| {r.workers} | {r.burst_rate:,.0f} | {r.burst_rate / wrk.rate:.1%} | "
+            f"{r.burst_rate / ceilings.httpx_rate:.0%} | {r.p50_ms:.0f} | {r.p99_ms:.0f} | "
+            f"{r.duplicates} | {_per_event(r.worker_cpu_ms)} | {_per_event(r.db_cpu_ms)} |"
         )
     return "\n".join(lines)
 
@@ -287,9 +356,12 @@ def main(argv: list[str]) -> int:
     """Run the delivery suite."""
     parser = argparse.ArgumentParser(prog="python -m bench delivery", description=__doc__)
     parser.add_argument("--burst", type=int, default=3000, help="events committed at once")
-    parser.add_argument("--rate", type=float, default=100.0, help="steady events per second")
+    parser.add_argument("--rate", type=float, default=500.0, help="steady events per second")
     parser.add_argument("--seconds", type=float, default=10.0, help="steady stream duration")
     parser.add_argument("--connections", type=int, default=16, help="maxAllowedConnections")
+    parser.add_argument(
+        "--wrk-seconds", type=int, default=5, help="duration of the wrk ceiling run"
+    )
     parser.add_argument("--postgres", default="postgresql://postgres@127.0.0.1:5432")
     parser.add_argument("--database", default="patron_bench_delivery")
     parser.add_argument("--keep-database", action="store_true")
@@ -306,7 +378,7 @@ def main(argv: list[str]) -> int:
     host = describe_machine()
     machine = host.describe()
     try:
-        runs, raw = run_suite(args)
+        runs, ceilings = run_suite(args)
     except BenchError as exc:
         console.print(f"[red]benchmark failed:[/red] {exc}")
         if args.json is not None:
@@ -319,29 +391,38 @@ def main(argv: list[str]) -> int:
             figures.write(args.json, failed)
         raise
     table = Table(title="webhook delivery")
-    for column in ("workers", "burst events/s", "÷ raw HTTP", "p50 ms", "p99 ms", "duplicates"):
+    columns = ("workers", "burst events/s", "÷ wrk", "÷ httpx", "p50 ms", "p99 ms",
+               "duplicates", "worker CPU ms/event", "PostgreSQL CPU ms/event")  # fmt: skip
+    for column in columns:
         table.add_column(column)
     for r in runs:
         table.add_row(
             str(r.workers),
             f"{r.burst_rate:,.0f}",
-            f"{r.burst_rate / raw[0]:.0%}",
+            f"{r.burst_rate / ceilings.wrk.rate:.1%}",
+            f"{r.burst_rate / ceilings.httpx_rate:.0%}",
             f"{r.p50_ms:.0f}",
             f"{r.p99_ms:.0f}",
             str(r.duplicates),
+            _per_event(r.worker_cpu_ms),
+            _per_event(r.db_cpu_ms),
         )
     console.print(table)
-    console.print(f"raw HTTP: {raw[0]:,.0f} req/s, p50 {raw[1]:.1f} ms")
+    console.print(
+        f"receiver: wrk {ceilings.wrk.rate:,.0f} req/s (p50 {ceilings.wrk.p50_ms:.2f} ms), "
+        f"httpx {ceilings.httpx_rate:,.0f} req/s (p50 {ceilings.httpx_p50_ms:.1f} ms)"
+    )
     if args.json is not None:
-        figures.write(args.json, json_document(args, started, host, runs, raw))
+        figures.write(args.json, json_document(args, started, host, runs, ceilings))
         console.print(f"figures written to {args.json}")
     if args.record:
-        record(markdown(runs, raw, machine, args))
+        record(markdown(runs, ceilings, machine, args))
     return 0
 
 
-def run_suite(args: argparse.Namespace) -> tuple[list[Run], tuple[float, float]]:
-    """Measure the receiver's ceiling, then 1 and 2 workers; return their figures."""
+def run_suite(args: argparse.Namespace) -> tuple[list[Run], Ceilings]:
+    """Measure the receiver's ceilings, then 1 and 2 workers; return their figures."""
+    ensure_tool("wrk")
     bench_db = BenchDatabase.parse(args.postgres, args.database)
     bench_db.recreate()
     port = free_port()
@@ -363,7 +444,10 @@ def run_suite(args: argparse.Namespace) -> tuple[list[Run], tuple[float, float]]
             }
             db = open_database(Settings(database_url=bench_db.sqlalchemy_url, data_dir=logs))
             setup(db, f"http://127.0.0.1:{port}/events", args.connections)
-            raw = asyncio.run(_raw(f"http://127.0.0.1:{port}/raw", args.burst, args.connections))
+            base = f"http://127.0.0.1:{port}"
+            wrk = measure_wrk(f"{base}/wrk", logs, args.connections, args.wrk_seconds)
+            raw = asyncio.run(_raw(f"{base}/raw", args.burst, args.connections))
+            ceilings = Ceilings(wrk=wrk, httpx_rate=raw[0], httpx_p50_ms=raw[1])
             runs = [measure(db, log, n, env, logs, args) for n in (1, 2)]
         finally:
             if db is not None:
@@ -371,10 +455,11 @@ def run_suite(args: argparse.Namespace) -> tuple[list[Run], tuple[float, float]]
             receiver.kill()
             if not args.keep_database:
                 bench_db.drop()
-    return runs, raw
+    return runs, ceilings
 
 
 RAW_NAME = "raw HTTP (httpx against the receiver)"
+WRK_NAME = "receiver (wrk, same body and headers)"
 
 
 def json_document(
@@ -382,27 +467,34 @@ def json_document(
     started: dt.datetime,
     host: Machine,
     runs: list[Run],
-    raw: tuple[float, float] | None,
+    ceilings: Ceilings | None,
     reason: str | None = None,
 ) -> dict[str, Any]:
-    """Return the figures as JSON: the ceiling, then one run per worker count (``rate`` is the
-    burst's drain in events/s, ``p50_ms``/``p99_ms`` the steady stream's commit→2xx)."""
+    """Return the figures as JSON: the ceilings, then one run per worker count (``rate`` is the
+    burst's drain in events/s, ``p50_ms``/``p99_ms`` the steady stream's commit→2xx,
+    ``server_cpu_ms``/``db_cpu_ms`` the workers' and PostgreSQL's CPU per event of the burst)."""
     documented: list[dict[str, Any]] = []
-    if raw is not None:
+    if ceilings is not None:
+        documented.append(figures.result_run(replace(ceilings.wrk, name=WRK_NAME)))
         documented.append(
             figures.run(
                 RAW_NAME,
                 requests=args.burst,
-                rate=raw[0],
-                p50_ms=raw[1],
+                rate=ceilings.httpx_rate,
+                p50_ms=ceilings.httpx_p50_ms,
                 p99_ms=None,
                 errors=None,
             )
         )
     for r in runs:
-        ceilings = {}
-        if raw is not None:
-            ceilings["http"] = figures.ceiling(RAW_NAME, rate=raw[0], ratio=r.burst_rate / raw[0])
+        compared = {}
+        if ceilings is not None:
+            compared["wrk"] = figures.ceiling(
+                WRK_NAME, rate=ceilings.wrk.rate, ratio=r.burst_rate / ceilings.wrk.rate
+            )
+            compared["http"] = figures.ceiling(
+                RAW_NAME, rate=ceilings.httpx_rate, ratio=r.burst_rate / ceilings.httpx_rate
+            )
         documented.append(
             figures.run(
                 f"{r.workers} worker{'s' if r.workers > 1 else ''}",
@@ -410,11 +502,13 @@ def json_document(
                 p50_ms=r.p50_ms,
                 p99_ms=r.p99_ms,
                 errors=None,
+                server_cpu_ms=r.worker_cpu_ms,
+                db_cpu_ms=r.db_cpu_ms,
                 workers=r.workers,
                 burst=r.burst,
                 steady_rate=r.steady_rate,
                 duplicates=r.duplicates,
-                ceilings=ceilings,
+                ceilings=compared,
             )
         )
     options = {
@@ -423,6 +517,7 @@ def json_document(
         "workers": [1, 2],
         "burst": args.burst,
         "rate": args.rate,
+        "wrk_seconds": args.wrk_seconds,
     }
     return figures.document(
         suite="delivery",
@@ -434,6 +529,8 @@ def json_document(
             f"rate: events/s delivered of a burst of {args.burst:,} committed at once, from the "
             "commit to the last 2xx; p50_ms, p99_ms: commit→2xx of a steady stream of "
             f"{args.rate:g} events/s for {args.seconds:g} s, one event per transaction.",
+            "server_cpu_ms, db_cpu_ms: CPU of the worker processes and of PostgreSQL's backends "
+            "of the bench database per event of the burst.",
             "duplicates: events the receiver got more than once (expected 0).",
         ],
         reason=reason,

@@ -132,3 +132,23 @@ def test_sender_refuses_a_private_address_at_connect_time(receiver: Receiver) ->
     assert "non-public" in error
     assert receiver.requests() == []
     assert asyncio.run(send(True)) == (200, None)
+
+
+def test_sender_refuses_a_name_that_resolves_to_a_private_address(receiver: Receiver) -> None:
+    url = receiver.url("/x").replace("127.0.0.1", "localhost")
+
+    async def send(allow_private: bool) -> tuple[int | None, str | None]:
+        sender = HttpSender(Settings(webhook_timeout_seconds=2))
+        try:
+            answer = await sender.send(_job(url, allow_private=allow_private))
+        finally:
+            await sender.aclose()
+        return answer.status_code, answer.error
+
+    status, error = asyncio.run(send(False))
+    assert status is None
+    assert error is not None
+    assert "RefusedError" in error
+    assert "non-public" in error
+    assert receiver.requests() == []
+    assert asyncio.run(send(True)) == (200, None)

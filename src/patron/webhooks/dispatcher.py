@@ -1,9 +1,12 @@
 """The dispatcher: fans events out, claims due deliveries, sends them, records every attempt.
 
 Each cycle runs one short transaction: record the attempts that finished, fan out new events,
-claim due deliveries under a lease. Requests are sent outside any transaction. A worker that
-dies leaves leased deliveries behind; once the lease lapses another worker claims them again
-and marks the lost attempts as of unknown outcome.
+claim due deliveries under a lease. Each step is a few batched statements whatever the number
+of deliveries. Payloads are rendered and signed after the commit and requests are sent outside
+any transaction, on an event loop of their own (uvloop where it is installed). A cycle starts
+as soon as an answer arrives and the previous cycle is done, so answers that arrive meanwhile
+are recorded together. A worker that dies leaves leased deliveries behind; once the lease
+lapses another worker claims them again and marks the lost attempts as of unknown outcome.
 """
 
 from __future__ import annotations
@@ -11,7 +14,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import datetime as dt
-import logging
 import os
 import signal
 import socket
@@ -26,7 +28,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from patron.config import Settings
 from patron.db import Database, unit_of_work
 from patron.kit import clock
-from patron.webhooks.claims import claim_due, has_work
+from patron.webhooks.claims import Claim, claim_due, has_work, prepare_jobs
 from patron.webhooks.fanout import fan_out
 from patron.webhooks.models import Outcome, WebhookType
 from patron.webhooks.outcomes import Result, Rules, outcome_of, record_results
@@ -37,7 +39,22 @@ from patron.webhooks.senders.nats import NatsSender
 log = structlog.get_logger("patron.webhooks")
 SenderFactory = Callable[[Settings], Mapping[WebhookType, Sender]]
 INTERRUPTED = "interrupted by a shutdown before the answer arrived"
-COALESCE_SECONDS = 0.005
+# Right after a cycle that did something, look for more this soon, then twice as long after
+# each cycle that found nothing to do, up to the poll interval: events committed one by one
+# are picked up within milliseconds, while a worker that is idle, or whose webhooks are all at
+# their connection cap with another worker, stops spending queries on looking.
+ACTIVE_POLL_SECONDS = 0.005
+# Another worker holds the claim lock of a webhook with due work: look again this soon.
+CONTENDED_SECONDS = 0.002
+
+
+def _loop_factory() -> Callable[[], asyncio.AbstractEventLoop] | None:
+    """Return uvloop's loop factory where it is installed (with uvicorn's extras), else None."""
+    try:
+        import uvloop
+    except ImportError:  # pragma: no cover - installed wherever uvicorn[standard] is
+        return None
+    return uvloop.new_event_loop
 
 
 def default_senders(settings: Settings) -> dict[WebhookType, Sender]:
@@ -73,6 +90,7 @@ class Dispatcher:
         self._results: list[Result] = []
         self._tasks: set[asyncio.Task[None]] = set()
         self._idle = True
+        self._quiet = 0  # cycles in a row that found nothing to do
 
     # -- lifecycle ---------------------------------------------------------------------------
 
@@ -103,7 +121,8 @@ class Dispatcher:
 
     def run(self) -> None:
         """Run until ``stop`` is called."""
-        asyncio.run(self._main())
+        with asyncio.Runner(loop_factory=_loop_factory()) as runner:
+            runner.run(self._main())
 
     # -- the loop ----------------------------------------------------------------------------
 
@@ -111,8 +130,6 @@ class Dispatcher:
         self._loop = asyncio.get_running_loop()
         self._wake = asyncio.Event()
         senders = self._make_senders(self.settings)
-        # httpx logs every request at INFO; the attempt log already has them.
-        logging.getLogger("httpx").setLevel(logging.WARNING)
         log.info("dispatcher_started", worker=self.name)
         failures = 0
         try:
@@ -127,11 +144,12 @@ class Dispatcher:
                     else:
                         log.exception("dispatcher_error", error=repr(exc))
                     await self._sleep(
-                        min(self.settings.dispatcher_poll_seconds * 2 ** min(failures, 8), 30)
+                        min(self.settings.dispatcher_poll_seconds * 2 ** min(failures, 8), 30),
+                        until_answer=False,
                     )
                     continue
                 if not busy:
-                    await self._sleep(self.settings.dispatcher_poll_seconds)
+                    await self._sleep(self._poll_seconds())
         finally:
             await self._drain()
             for sender in senders.values():
@@ -161,20 +179,28 @@ class Dispatcher:
             task.add_done_callback(self._tasks.discard)
         if contended and not jobs:
             # Another worker is claiming for the same webhook; look again very soon.
-            await self._sleep(min(0.02, self.settings.dispatcher_poll_seconds))
+            await self._sleep(self._poll_seconds(CONTENDED_SECONDS))
         # A full batch, or work another worker was claiming, means more may be due right away.
         return (room > 0 and len(jobs) == room) or contended or bool(self._results)
 
-    async def _sleep(self, seconds: float) -> None:
+    def _poll_seconds(self, first: float = ACTIVE_POLL_SECONDS) -> float:
+        return min(self.settings.dispatcher_poll_seconds, first * 2.0 ** min(self._quiet, 16))
+
+    async def _sleep(self, seconds: float, *, until_answer: bool = True) -> None:
+        """Wait ``seconds``, or less if a stop is asked for or (``until_answer``) an answer
+        arrives or is already waiting to be recorded."""
         assert self._wake is not None
-        if self._stopping.is_set():
-            return
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(self._wake.wait(), seconds)
-        self._wake.clear()
-        if self._tasks and not self._stopping.is_set():
-            # Answers tend to arrive together: record them in one transaction, not one each.
-            await asyncio.wait(set(self._tasks), timeout=COALESCE_SECONDS)
+        deadline = time.monotonic() + seconds
+        while not self._stopping.is_set() and not (until_answer and self._results):
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                return
+            with contextlib.suppress(TimeoutError):
+                async with asyncio.timeout(remaining):
+                    await self._wake.wait()
+            self._wake.clear()
+            if until_answer:
+                return
 
     async def _record(self) -> None:
         if not self._results:
@@ -211,9 +237,8 @@ class Dispatcher:
             if job.error is not None:
                 answer = Answer(error=job.error[:500], final=True)
             else:
-                answer = await asyncio.wait_for(
-                    sender.send(job), self.settings.webhook_timeout_seconds
-                )
+                async with asyncio.timeout(self.settings.webhook_timeout_seconds):
+                    answer = await sender.send(job)
         except TimeoutError:
             answer = Answer(
                 error=f"timeout: no answer within {self.settings.webhook_timeout_seconds}s"
@@ -236,7 +261,10 @@ class Dispatcher:
     # -- database steps (run in a worker thread) -----------------------------------------------
 
     def _step(self, results: list[Result], limit: int) -> tuple[list[Job], bool]:
-        """Record ``results``, fan out new events and claim up to ``limit`` deliveries."""
+        """Record ``results``, fan out new events and claim up to ``limit`` deliveries.
+
+        One transaction; the claimed deliveries are rendered and signed after it commits.
+        """
         now = clock.now()
         if not results and (limit == 0 or self._idle):
             if limit == 0:
@@ -244,14 +272,15 @@ class Dispatcher:
             # Idle polls only read: on SQLite a write transaction would hold up the API.
             with unit_of_work(self.database.read_session) as session:
                 if not has_work(session, now):
+                    self._quiet += 1
                     return [], False
-        jobs: list[Job] = []
+        claims: list[Claim] = []
         contended = False
         with unit_of_work(self.database.write_session) as session:
             record_results(session, results, self.name, self.rules)
             if limit > 0:
                 fan_out(session, now, self.settings.dispatcher_batch_size)
-                jobs, contended = claim_due(
+                claims, contended = claim_due(
                     session,
                     self.name,
                     now,
@@ -260,8 +289,10 @@ class Dispatcher:
                     allow_private=self.settings.webhook_allow_private_addresses,
                 )
         if limit > 0:
-            self._idle = not jobs
-        return jobs, contended
+            self._idle = not claims
+        # Events fanned out to no webhook are not deliveries: they do not speed polling up.
+        self._quiet = 0 if claims or results else self._quiet + 1
+        return prepare_jobs(claims, now), contended
 
 
 def run_worker(settings: Settings, database: Database) -> None:

@@ -4,8 +4,18 @@ from __future__ import annotations
 
 import datetime as dt
 from enum import StrEnum
+from typing import cast
 
-from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, UniqueConstraint, text
+from sqlalchemy import (
+    Boolean,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Table,
+    UniqueConstraint,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from patron.db import Base, BigId, JsonDoc, UTCDateTime
@@ -120,3 +130,9 @@ class DeliveryAttempt(Base):
     status_code: Mapped[int | None] = mapped_column(Integer, nullable=True)
     outcome: Mapped[str | None] = mapped_column(String(16), nullable=True)
     error: Mapped[str | None] = mapped_column(String(500), nullable=True)
+
+
+# The tables themselves, for the dispatcher's batched Core statements (no ORM loads there).
+WEBHOOKS = cast(Table, Webhook.__table__)
+DELIVERIES = cast(Table, Delivery.__table__)
+ATTEMPTS = cast(Table, DeliveryAttempt.__table__)

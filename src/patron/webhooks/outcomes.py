@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import structlog
-from sqlalchemy import select, update
+from sqlalchemy import BindParameter, Select, Update, bindparam, select, update
 from sqlalchemy.orm import Session
 
 from patron.config import Settings
 from patron.webhooks import repository
-from patron.webhooks.fanout import lock_rows
-from patron.webhooks.models import Delivery, DeliveryAttempt, DeliveryStatus, Outcome, Webhook
+from patron.webhooks.fanout import lock_rows, locking
+from patron.webhooks.models import ATTEMPTS, DELIVERIES, DeliveryStatus, Outcome, Webhook
 from patron.webhooks.retry import RetryPolicy, classify
 from patron.webhooks.senders.base import Answer, Job
 
@@ -59,7 +61,27 @@ def outcome_of(answer: Answer) -> Outcome:
     return classify(answer.status_code)
 
 
-def _finish(delivery: Delivery, status: DeliveryStatus, result: Result) -> None:
+@dataclass
+class Progress:
+    """The state of one delivery as recording moves it on (written back in one batch)."""
+
+    id: int
+    status: str
+    lease_owner: str | None
+    lease_until: dt.datetime | None
+    attempt_count: int
+    started_at: dt.datetime | None
+    ended_at: dt.datetime | None
+    next_attempt_at: dt.datetime
+    last_status_code: int | None = None
+    last_error: str | None = None
+
+
+PROGRESS_COLUMNS = ("id", "status", "lease_owner", "lease_until", "attempt_count",
+    "started_at", "ended_at", "next_attempt_at")  # fmt: skip
+
+
+def _finish(delivery: Progress, status: DeliveryStatus, result: Result) -> None:
     delivery.status = status
     delivery.lease_owner = None
     delivery.lease_until = None
@@ -91,7 +113,7 @@ def _note_failure(hook: Webhook, result: Result, rules: Rules) -> None:
         )
 
 
-def _apply(delivery: Delivery, hook: Webhook | None, result: Result, rules: Rules) -> None:
+def _apply(delivery: Progress, hook: Webhook | None, result: Result, rules: Rules) -> None:
     outcome = result.outcome
     if outcome == Outcome.SUCCESS:
         _finish(delivery, DeliveryStatus.SUCCEEDED, result)
@@ -148,38 +170,72 @@ def _webhooks_to_update(session: Session, results: Sequence[Result]) -> dict[int
     return {h.id: h for h in session.scalars(query)}
 
 
+ATTEMPT_FIELDS = ("ended_at", "duration_ms", "status_code", "outcome", "error")
+DELIVERY_FIELDS = ("status", "lease_owner", "lease_until", "ended_at", "next_attempt_at",
+    "last_status_code", "last_error")  # fmt: skip
+
+
+@dataclass(frozen=True)
+class _Statements:
+    """The recording statements, built once per dialect; the updates run as executemany."""
+
+    lock: Select[Any]
+    attempts: Update
+    deliveries: Update
+
+
+@functools.cache
+def _statements(dialect: str) -> _Statements:
+    ids: BindParameter[int] = bindparam("ids", expanding=True)
+    return _Statements(
+        lock=locking(
+            select(*(DELIVERIES.c[name] for name in PROGRESS_COLUMNS))
+            .where(DELIVERIES.c.id.in_(ids))
+            .order_by(DELIVERIES.c.id),
+            postgres=dialect == "postgresql",
+            skip_locked=False,
+        ),
+        attempts=update(ATTEMPTS)
+        .where(ATTEMPTS.c.id == bindparam("attempt_id"))
+        .values({name: bindparam(name) for name in ATTEMPT_FIELDS}),
+        deliveries=update(DELIVERIES)
+        .where(DELIVERIES.c.id == bindparam("delivery_id"))
+        .values({name: bindparam(name) for name in DELIVERY_FIELDS}),
+    )
+
+
 def record_results(session: Session, results: Sequence[Result], owner: str, rules: Rules) -> None:
-    """Record finished attempts and move their deliveries on."""
+    """Record finished attempts and move their deliveries on, in batched statements.
+
+    Lock the webhooks whose health changes, then the deliveries (one ``SELECT … FOR
+    UPDATE``); write every attempt and every delivery back with one executemany each.
+    """
     if not results:
         return
     hooks = _webhooks_to_update(session, results)
+    connection = session.connection()
     delivery_ids = sorted({r.job.delivery_id for r in results})
-    deliveries = {
-        d.id: d
-        for d in session.scalars(
-            lock_rows(
-                session,
-                select(Delivery).where(Delivery.id.in_(delivery_ids)).order_by(Delivery.id),
-                skip_locked=False,
-            )
-        )
-    }
+    statements = _statements(session.get_bind().dialect.name)
+    locked = connection.execute(statements.lock, {"ids": delivery_ids})
+    deliveries = {row.id: Progress(*row) for row in locked}
     kept = [r for r in results if r.job.delivery_id in deliveries]
-    if kept:
-        session.execute(
-            update(DeliveryAttempt),
-            [
-                {
-                    "id": r.job.attempt_id,
-                    "ended_at": r.ended_at,
-                    "duration_ms": r.duration_ms,
-                    "status_code": r.answer.status_code,
-                    "outcome": r.outcome.value,
-                    "error": r.answer.error,
-                }
-                for r in kept
-            ],
-        )
+    if not kept:
+        return
+    connection.execute(
+        statements.attempts,
+        [
+            {
+                "attempt_id": r.job.attempt_id,
+                "ended_at": r.ended_at,
+                "duration_ms": r.duration_ms,
+                "status_code": r.answer.status_code,
+                "outcome": r.outcome.value,
+                "error": r.answer.error,
+            }
+            for r in kept
+        ],
+    )
+    moved: dict[int, Progress] = {}
     for result in kept:
         delivery = deliveries[result.job.delivery_id]
         hook = hooks.get(result.job.webhook_id)
@@ -188,6 +244,15 @@ def record_results(session: Session, results: Sequence[Result], owner: str, rule
         # apply while we still hold it (a lapsed lease means another worker took over).
         if owns or result.outcome == Outcome.SUCCESS:
             _apply(delivery, hook, result, rules)
+            moved[delivery.id] = delivery
+    if moved:
+        connection.execute(
+            statements.deliveries,
+            [
+                {"delivery_id": d.id, **{name: getattr(d, name) for name in DELIVERY_FIELDS}}
+                for d in moved.values()
+            ],
+        )
     for hook in hooks.values():
         if not hook.is_active:
             repository.pause_pending(session, hook.id)

@@ -24,14 +24,6 @@ def list_webhooks(session: Session, org_id: int) -> list[Webhook]:
     )
 
 
-def webhooks_of_orgs(session: Session, org_ids: Iterable[int]) -> list[Webhook]:
-    """Return every webhook of the given orgs."""
-    ids = sorted(set(org_ids))
-    if not ids:
-        return []
-    return list(session.scalars(select(Webhook).where(Webhook.org_id.in_(ids))))
-
-
 def pause_pending(session: Session, webhook_id: int) -> int:
     """Pause the webhook's pending deliveries (they stay replayable); return how many."""
     result = session.execute(

@@ -1,13 +1,22 @@
-"""The HTTP sender: one request per job with httpx, never following redirects."""
+"""The HTTP sender: aiohttp over keep-alive connection pools, never following redirects.
+
+One ``ClientSession`` per kind of destination (public only, or any) keeps idle HTTP/1.1
+connections per host for reuse; aiohttp's C parser reads the answers. Only the status, two
+headers (``Retry-After``, ``Location``) and a bounded drain of the body are used: a larger
+body closes its connection instead of being read to the end.
+"""
 
 from __future__ import annotations
 
-import asyncio
+import ipaddress
 import socket
-from collections.abc import Iterable
+from typing import Any
 
-import httpcore
-import httpx
+import aiohttp
+from aiohttp.abc import AbstractResolver, ResolveResult
+from aiohttp.resolver import ThreadedResolver
+from multidict import CIMultiDictProxy
+from yarl import URL
 
 from patron.config import Settings
 from patron.kit import clock
@@ -15,118 +24,164 @@ from patron.webhooks.addresses import is_public_address
 from patron.webhooks.retry import parse_retry_after
 from patron.webhooks.senders.base import Answer, Job
 
-# Enough of a response body to keep the connection reusable; the rest is not read.
+# Enough of a response body to keep the connection reusable; past it the connection is closed.
 MAX_BODY_BYTES = 64 * 1024
+# Idle connections are dropped before the common 5 s keep-alive timeout of servers, so a
+# request is not written into a connection the server is closing at that moment.
+KEEPALIVE_SECONDS = 4.0
+# Headers aiohttp would add on its own; a webhook request carries only its job's.
+SKIPPED_HEADERS = ("User-Agent", "Accept", "Accept-Encoding")
 
 
-class PublicOnlyBackend(httpcore.AsyncNetworkBackend):
-    """A network backend that connects only to public addresses, checked at connect time.
+class RefusedError(OSError):
+    """The destination resolves to an address this request may not reach."""
 
-    Checking the addresses actually dialled (not just those seen when the URL was saved)
-    defeats DNS answers that change to a private address later.
-    """
+
+class PublicOnlyResolver(AbstractResolver):
+    """Resolves names to public addresses only, checked on every resolution (a DNS answer
+    that later turns private is refused)."""
 
     def __init__(self) -> None:
-        self._inner = httpcore.AnyIOBackend()
+        self._inner = ThreadedResolver()
 
-    async def sleep(self, seconds: float) -> None:
-        """Sleep as the wrapped backend does."""
-        await self._inner.sleep(seconds)
-
-    async def connect_tcp(
-        self,
-        host: str,
-        port: int,
-        timeout: float | None = None,
-        local_address: str | None = None,
-        socket_options: Iterable[httpcore.SOCKET_OPTION] | None = None,
-    ) -> httpcore.AsyncNetworkStream:
-        loop = asyncio.get_running_loop()
-        try:
-            infos = await loop.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-        except socket.gaierror as exc:
-            raise httpcore.ConnectError(f"cannot resolve {host!r}: {exc}") from exc
-        addresses = [str(info[4][0]) for info in infos]
-        refused = [a for a in addresses if not is_public_address(a)]
-        if refused or not addresses:
-            raise httpcore.ConnectError(
+    async def resolve(
+        self, host: str, port: int = 0, family: socket.AddressFamily = socket.AF_INET
+    ) -> list[ResolveResult]:
+        """Resolve ``host``; refuse it when any of its addresses is not public."""
+        infos = await self._inner.resolve(host, port, family)
+        if not infos or not all(is_public_address(info["host"]) for info in infos):
+            raise RefusedError(
                 f"refused to connect to {host!r}: it resolves to a non-public address"
             )
-        return await self._inner.connect_tcp(
-            addresses[0],
-            port,
-            timeout=timeout,
-            local_address=local_address,
-            socket_options=socket_options,
-        )
+        return infos
+
+    async def close(self) -> None:
+        """Close the wrapped resolver."""
+        await self._inner.close()
 
 
-def _client(settings: Settings, *, public_only: bool) -> httpx.AsyncClient:
-    limits = httpx.Limits(
-        max_connections=settings.dispatcher_concurrency,
-        max_keepalive_connections=settings.dispatcher_concurrency,
+def _is_private_literal(host: str) -> bool:
+    """Tell whether ``host`` is an IP address that is not public (aiohttp dials an address
+    literal without asking the resolver)."""
+    try:
+        ipaddress.ip_address(host.strip("[]"))
+    except ValueError:
+        return False
+    return not is_public_address(host.strip("[]"))
+
+
+def _session(settings: Settings, *, public_only: bool) -> aiohttp.ClientSession:
+    connector = aiohttp.TCPConnector(
+        limit=settings.dispatcher_concurrency,
+        limit_per_host=0,
+        keepalive_timeout=KEEPALIVE_SECONDS,
+        resolver=PublicOnlyResolver() if public_only else None,
+        # Every connection's addresses are resolved (and checked) when it is opened.
+        use_dns_cache=not public_only,
     )
-    transport = httpx.AsyncHTTPTransport(limits=limits, trust_env=False)
-    if public_only:
-        # httpx has no public hook for the network backend; the pool is rebuilt around one.
-        transport._pool = httpcore.AsyncConnectionPool(
-            ssl_context=httpx.create_ssl_context(trust_env=False),
-            max_connections=limits.max_connections,
-            max_keepalive_connections=limits.max_keepalive_connections,
-            keepalive_expiry=limits.keepalive_expiry,
-            network_backend=PublicOnlyBackend(),
-        )
-    timeout = httpx.Timeout(
-        settings.webhook_timeout_seconds, connect=settings.webhook_connect_timeout_seconds
+    timeout = aiohttp.ClientTimeout(
+        total=settings.webhook_timeout_seconds, connect=settings.webhook_connect_timeout_seconds
     )
-    return httpx.AsyncClient(
-        transport=transport, timeout=timeout, follow_redirects=False, trust_env=False
+    return aiohttp.ClientSession(
+        connector=connector,
+        timeout=timeout,
+        auto_decompress=False,
+        skip_auto_headers=SKIPPED_HEADERS,
+        trust_env=False,
+        raise_for_status=False,
     )
-
-
-def _describe(exc: httpx.HTTPError) -> str:
-    if isinstance(exc, httpx.TimeoutException):
-        return f"timeout: {type(exc).__name__} {exc}".strip()
-    text = str(exc) or type(exc).__name__
-    return f"{type(exc).__name__}: {text}"
 
 
 class HttpSender:
-    """Sends jobs over HTTP; orgs allowed private destinations use an unrestricted client."""
+    """Sends jobs over HTTP; jobs of orgs (or a server) allowed private destinations use an
+    unrestricted session, the others one that dials public addresses only."""
 
     def __init__(self, settings: Settings) -> None:
-        self._public = _client(settings, public_only=not settings.webhook_allow_private_addresses)
-        self._any = _client(settings, public_only=False)
+        self._settings = settings
+        self._allow_private = settings.webhook_allow_private_addresses
+        self._public: aiohttp.ClientSession | None = None
+        self._any: aiohttp.ClientSession | None = None
+
+    def _session_for(self, job: Job) -> aiohttp.ClientSession:
+        # Sessions are made on first use, inside the event loop that sends.
+        if job.allow_private or self._allow_private:
+            if self._any is None:
+                self._any = _session(self._settings, public_only=False)
+            return self._any
+        if self._public is None:
+            self._public = _session(self._settings, public_only=True)
+        return self._public
 
     async def send(self, job: Job) -> Answer:
         """Make the request once; a redirect, an error status or a network error is a failure."""
-        client = self._any if job.allow_private else self._public
         try:
-            async with client.stream(
-                job.method, job.url, content=job.body, headers=job.headers
+            url = URL(job.url)
+            host = url.host
+        except ValueError as exc:
+            return Answer(error=f"invalid URL: {exc}"[:500], final=True)
+        if url.scheme not in ("http", "https") or not host:
+            return Answer(error=f"invalid URL: not an http(s) URL: {job.url!r}"[:500], final=True)
+        if not (job.allow_private or self._allow_private) and _is_private_literal(host):
+            return Answer(
+                error=f"RefusedError: refused to connect to {host!r}: it is a non-public address"
+            )
+        session = self._session_for(job)
+        try:
+            async with session.request(
+                job.method,
+                url,
+                data=job.body,
+                headers=job.headers,
+                allow_redirects=False,
             ) as response:
                 await _drain(response)
-        except httpx.HTTPError as exc:
+                return _answer(response.status, response.headers)
+        except TimeoutError:
+            return Answer(
+                error=f"timeout: no answer within {self._settings.webhook_timeout_seconds:g}s"
+            )
+        except (aiohttp.ClientError, OSError, ValueError) as exc:
             return Answer(error=_describe(exc)[:500])
-        status = response.status_code
-        retry_after = parse_retry_after(response.headers.get("retry-after"), clock.now())
-        if 200 <= status < 300:
-            return Answer(status_code=status)
-        if 300 <= status < 400:
-            location = response.headers.get("location", "")
-            error = f"HTTP {status}: redirect to {location!r} not followed"
-            return Answer(status_code=status, error=error[:500], retry_after=retry_after)
-        return Answer(status_code=status, error=f"HTTP {status}", retry_after=retry_after)
 
     async def aclose(self) -> None:
-        """Close both connection pools."""
-        await self._public.aclose()
-        await self._any.aclose()
+        """Close both sessions and their connections."""
+        for session in (self._public, self._any):
+            if session is not None:
+                await session.close()
+        self._public = self._any = None
 
 
-async def _drain(response: httpx.Response) -> None:
+async def _drain(response: aiohttp.ClientResponse) -> None:
+    """Read the answer's body up to ``MAX_BODY_BYTES``; a longer one closes its connection."""
     read = 0
-    async for chunk in response.aiter_raw():
+    while not response.content.at_eof():
+        chunk = await response.content.read(MAX_BODY_BYTES)
+        if not chunk:
+            break
         read += len(chunk)
         if read > MAX_BODY_BYTES:
-            break
+            response.close()
+            return
+
+
+def _answer(status: int, headers: CIMultiDictProxy[str]) -> Answer:
+    retry_after = parse_retry_after(headers.get("retry-after"), clock.now())
+    if 200 <= status < 300:
+        return Answer(status_code=status)
+    if 300 <= status < 400:
+        error = f"HTTP {status}: redirect to {headers.get('location', '')!r} not followed"
+        return Answer(status_code=status, error=error[:500], retry_after=retry_after)
+    return Answer(status_code=status, error=f"HTTP {status}", retry_after=retry_after)
+
+
+def _describe(exc: Any) -> str:
+    if isinstance(exc, RefusedError):
+        return f"RefusedError: {exc}"
+    # A connection failure names the system error behind it (ConnectionRefusedError…).
+    cause = getattr(exc, "os_error", None)
+    if isinstance(cause, RefusedError):
+        return f"RefusedError: {cause}"
+    if isinstance(cause, OSError):
+        return f"{type(cause).__name__}: {exc}"
+    text = str(exc) or type(exc).__name__
+    return f"{type(exc).__name__}: {text}"

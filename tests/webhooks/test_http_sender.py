@@ -217,4 +217,3 @@ def test_a_refused_connection_is_an_error() -> None:
     assert answer.status_code is None
     assert answer.error is not None
     assert "ConnectionRefusedError" in answer.error
-

@@ -2,39 +2,17 @@
 
 from __future__ import annotations
 
-import datetime as dt
-from typing import Annotated
-
 import typer
 from rich.console import Console
 
 from patron.config import Settings
 from patron.db import Database, open_database, unit_of_work
-from patron.kit import clock
+from patron.kit.cli_options import At, OrgOption, moment
 from patron.loyalty import audit, ledger
 from patron.loyalty.tasks import run_expiries, run_releases, run_renewals
 
 app = typer.Typer(help="Points expiry, tier renewal and ledger checks.", no_args_is_help=True)
 console = Console()
-
-At = Annotated[
-    str | None,
-    typer.Option(
-        "--at",
-        help="Act as if it were this moment (ISO 8601; without an offset, UTC) instead of now.",
-    ),
-]
-OrgOption = Annotated[int | None, typer.Option("--org", help="Only this org (default: all).")]
-
-
-def _moment(at: str | None) -> dt.datetime:
-    if at is None:
-        return clock.now()
-    try:
-        return clock.parse_datetime(at)
-    except ValueError:
-        console.print(f"[red]--at {at!r} is not an ISO 8601 date-time[/red]")
-        raise typer.Exit(2) from None
 
 
 def _database() -> Database:
@@ -44,11 +22,11 @@ def _database() -> Database:
 @app.command("expire")
 def expire(at: At = None, org: OrgOption = None) -> None:
     """Release delayed points and expire every lot due now (or at ``--at``)."""
-    moment = _moment(at)
+    when = moment(at, console)
     db = _database()
     try:
-        released, release_failures = run_releases(db, moment, org)
-        expired, expiry_failures = run_expiries(db, moment, org)
+        released, release_failures = run_releases(db, when, org)
+        expired, expiry_failures = run_expiries(db, when, org)
     finally:
         db.dispose()
     console.print(
@@ -68,10 +46,10 @@ def expire(at: At = None, org: OrgOption = None) -> None:
 @app.command("renew")
 def renew(at: At = None, org: OrgOption = None) -> None:
     """Renew or lower every tier whose validity has ended by now (or by ``--at``)."""
-    moment = _moment(at)
+    when = moment(at, console)
     db = _database()
     try:
-        renewals, failures = run_renewals(db, moment, org)
+        renewals, failures = run_renewals(db, when, org)
     finally:
         db.dispose()
     console.print(f"renewed {renewals.renewed} tier(s), downgraded {renewals.downgraded}")

@@ -220,16 +220,16 @@ def _count(account: Account, kind: Kind, points: Decimal, delayed: Decimal) -> N
         account.transferred_out -= moved
 
 
-def _entry(
-    session: Session,
+def _new_entry(
     account: Account,
     kind: Kind,
     points: Decimal,
     delayed: Decimal,
     posting: Posting,
-    raw: Decimal | None = None,
+    raw: Decimal | None,
 ) -> Entry:
-    entry = Entry(
+    """Build (not add) the journal entry of a posting on ``account``."""
+    return Entry(
         org_id=account.org_id,
         account_id=account.id,
         kind=kind.value,
@@ -243,6 +243,18 @@ def _entry(
         notes=posting.notes,
         created_at=posting.at,
     )
+
+
+def _entry(
+    session: Session,
+    account: Account,
+    kind: Kind,
+    points: Decimal,
+    delayed: Decimal,
+    posting: Posting,
+    raw: Decimal | None = None,
+) -> Entry:
+    entry = _new_entry(account, kind, points, delayed, posting, raw)
     session.add(entry)
     _count(account, kind, points, delayed)
     _touch(account, posting.at)
@@ -387,19 +399,13 @@ def append_credit(
     """Append the entry and lot of a credit the account's balances already count (see
     ``count_purchase``): one statement on PostgreSQL, the entry then its lot on SQLite."""
     is_delayed = available_at is not None and available_at > posting.at
-    entry = Entry(
-        org_id=account.org_id,
-        account_id=account.id,
-        kind=kind.value,
-        points=ZERO if is_delayed else points,
-        delayed=points if is_delayed else ZERO,
-        raw_points=raw,
-        cause_type=posting.cause.value,
-        cause_id=posting.cause_id,
-        key=posting.key,
-        till_id=posting.till_id,
-        notes=posting.notes,
-        created_at=posting.at,
+    entry = _new_entry(
+        account,
+        kind,
+        ZERO if is_delayed else points,
+        points if is_delayed else ZERO,
+        posting,
+        raw,
     )
     if points == 0:
         entry.id = session.execute(_NEW_ENTRY, _columns(entry, ENTRIES)).scalar_one()

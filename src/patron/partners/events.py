@@ -25,6 +25,8 @@ from patron.events.payloads.partner import (
     partner_membership,
     partner_program_data,
 )
+from patron.kit import clock
+from patron.kit.context import current_request_id
 from patron.orgs.config import OrgConfig
 from patron.orgs.partners import PartnerProgramDef
 from patron.partners.models import PartnerMembership
@@ -58,6 +60,29 @@ def membership_block(
         partner_tier_expiry_date=tier_expiry.astimezone(zone).date()
         if tier_expiry is not None
         else None,
+    )
+
+
+def record_update(
+    session: Session,
+    org: OrgConfig,
+    customer: Customer,
+    program: PartnerProgramDef,
+    membership: PartnerMembership,
+    update_type: str,
+) -> None:
+    """Stamp a changed membership and write its partnerProgramUpdated with ``update_type``."""
+    membership.updated_at = clock.now()
+    session.flush()
+    record_partner_event(
+        session,
+        org,
+        customer,
+        program,
+        "updated",
+        current_request_id(),
+        membership=membership,
+        update_type=update_type,
     )
 
 

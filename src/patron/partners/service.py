@@ -31,7 +31,7 @@ from patron.loyalty.redemptions.inputs import identify
 from patron.orgs.config import OrgConfig
 from patron.orgs.partners import MembershipPeriodType, PartnerProgramDef, PartnerProgramType
 from patron.partners import repository
-from patron.partners.events import record_partner_event
+from patron.partners.events import record_partner_event, record_update
 from patron.partners.models import PartnerMembership, PartnerRelink
 from patron.partners.schemas import (
     CustomerIn,
@@ -428,18 +428,7 @@ def _cancel_relink(
     relink = repository.find_relink(session, membership.id)
     if relink is None or not repository.delete_relink(session, relink.id):
         raise Invalid(CANNOT_PROCESS, "The customer has no pending relink to cancel")
-    membership.updated_at = clock.now()
-    session.flush()
-    record_partner_event(
-        session,
-        org,
-        customer,
-        program,
-        "updated",
-        current_request_id(),
-        membership=membership,
-        update_type=RELINK_CANCELLED,
-    )
+    record_update(session, org, customer, program, membership, RELINK_CANCELLED)
     return _ok("Pending relink cancelled")
 
 
@@ -470,18 +459,7 @@ def update_one(
             membership.expires_at = expires
             membership.remind_at = remind_moment(org, program, expires)
             membership.reminded_at = None
-    membership.updated_at = clock.now()
-    session.flush()
-    record_partner_event(
-        session,
-        org,
-        customer,
-        program,
-        "updated",
-        current_request_id(),
-        membership=membership,
-        update_type=kind,
-    )
+    record_update(session, org, customer, program, membership, kind)
     return _ok("Partner program membership updated")
 
 

@@ -14,13 +14,11 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from patron.customers import repository as customers
-from patron.kit import clock
-from patron.kit.context import current_request_id
 from patron.loyalty.tier_hooks import TierLowered
 from patron.orgs.partners import PartnerProgramDef, PartnerProgramType
 from patron.orgs.service import load_org_config
 from patron.partners import repository
-from patron.partners.events import loyalty_program_id, record_partner_event
+from patron.partners.events import loyalty_program_id, record_update
 from patron.partners.views import partner_program
 
 DOWNGRADE = "DOWNGRADE"
@@ -56,15 +54,4 @@ def follow_loyalty_downgrade(session: Session, lowered: TierLowered) -> None:
         if membership.tier_number is not None and membership.tier_number <= target:
             continue
         membership.tier_number = target
-        membership.updated_at = clock.now()
-        session.flush()
-        record_partner_event(
-            session,
-            org,
-            customer,
-            program,
-            "updated",
-            current_request_id(),
-            membership=membership,
-            update_type=DOWNGRADE,
-        )
+        record_update(session, org, customer, program, membership, DOWNGRADE)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Protocol, TypeVar
+
 from sqlalchemy.orm import Session
 
 from patron.customers import repository
@@ -51,6 +54,19 @@ def follow_merges(session: Session, org_id: int, customer: Customer) -> Customer
     return customer
 
 
+class _Holder(Protocol):
+    """What the holder queries return: a loaded customer or a reference to one."""
+
+    @property
+    def id(self) -> int: ...
+
+    @property
+    def merged_into_id(self) -> int | None: ...
+
+
+H = TypeVar("H", bound=_Holder)
+
+
 def resolve_identifier(
     session: Session,
     org: OrgConfig,
@@ -60,13 +76,17 @@ def resolve_identifier(
     identifier_value: str | None,
 ) -> tuple[Customer, SourceAccount | None]:
     """Find the customer holding an identifier; merged customers resolve to their survivor."""
-    customer_id, where = locate_identifier(
-        session, org, source, account_id, identifier_name, identifier_value
+    holder, where = _locate(
+        session,
+        org,
+        source,
+        account_id,
+        identifier_name,
+        identifier_value,
+        repository.find_holder_in_account,
+        repository.find_holder,
     )
-    customer = repository.get_customer(session, org.id, customer_id)
-    if customer is None:
-        raise NotFound(NOT_FOUND, NOT_FOUND_MESSAGE)
-    return customer, where
+    return follow_merges(session, org.id, holder), where
 
 
 def locate_identifier(
@@ -77,7 +97,36 @@ def locate_identifier(
     identifier_name: str | None,
     identifier_value: str | None,
 ) -> tuple[int, SourceAccount | None]:
-    """Return the id of the customer holding an identifier (the survivor of a merged one)."""
+    """Return the id of the customer holding an identifier (the survivor of a merged one),
+    reading no more than its id until a merge must be followed."""
+    holder, where = _locate(
+        session,
+        org,
+        source,
+        account_id,
+        identifier_name,
+        identifier_value,
+        repository.find_holder_ref_in_account,
+        repository.find_holder_ref,
+    )
+    if holder.merged_into_id is not None:
+        merged = repository.get_customer(session, org.id, holder.id)
+        if merged is not None:
+            return follow_merges(session, org.id, merged).id, where
+    return holder.id, where
+
+
+def _locate(
+    session: Session,
+    org: OrgConfig,
+    source: str | None,
+    account_id: str | None,
+    identifier_name: str | None,
+    identifier_value: str | None,
+    in_account: Callable[[Session, int, str, str, str, str], H | None],
+    anywhere: Callable[[Session, int, str, str], H | None],
+) -> tuple[H, SourceAccount | None]:
+    """Find the holder of an identifier with the given queries (8013, 8015, 8065)."""
     name = canonical_lookup_name(identifier_name)
     if name is None:
         raise Invalid(
@@ -94,14 +143,12 @@ def locate_identifier(
     holder = None
     if where is not None and name != CARD_EXTERNAL_ID:
         for value in values:
-            holder = repository.find_holder_ref_in_account(
-                session, org.id, where.source, where.account_id, name, value
-            )
+            holder = in_account(session, org.id, where.source, where.account_id, name, value)
             if holder is not None:
                 break
     if holder is None:
         for value in values:
-            holder = repository.find_holder_ref(session, org.id, name, value)
+            holder = anywhere(session, org.id, name, value)
             if holder is not None:
                 break
         if holder is None:
@@ -114,11 +161,7 @@ def locate_identifier(
                 NOT_IN_SOURCE,
                 f"No customer found in the given source ({where.source}) with the given identifier",
             )
-    if holder.merged_into_id is not None:
-        merged = repository.get_customer(session, org.id, holder.id)
-        if merged is not None:
-            return follow_merges(session, org.id, merged).id, where
-    return holder.id, where
+    return holder, where
 
 
 def customer_names(session: Session, customer_ids: set[int]) -> dict[int, tuple[str, str]]:

@@ -117,6 +117,16 @@ class HolderRef(NamedTuple):
     merged_into_id: int | None
 
 
+def _holder_in_account(org_id: int, source: str, account_id: str, id_type: str, value: str) -> Any:
+    return (
+        _identifiers.c.org_id == org_id,
+        _identifiers.c.source == source,
+        _identifiers.c.account_id == account_id,
+        _identifiers.c.type == id_type,
+        _identifiers.c.value == value,
+    )
+
+
 def find_holder_ref_in_account(
     session: Session, org_id: int, source: str, account_id: str, id_type: str, value: str
 ) -> HolderRef | None:
@@ -124,16 +134,30 @@ def find_holder_ref_in_account(
     query = (
         select(_customers.c.id, _customers.c.merged_into_id)
         .join(_identifiers, _identifiers.c.customer_id == _customers.c.id)
-        .where(
-            _identifiers.c.org_id == org_id,
-            _identifiers.c.source == source,
-            _identifiers.c.account_id == account_id,
-            _identifiers.c.type == id_type,
-            _identifiers.c.value == value,
-        )
+        .where(*_holder_in_account(org_id, source, account_id, id_type, value))
     )
     row = session.execute(query).first()
     return None if row is None else HolderRef(row.id, row.merged_into_id)
+
+
+def find_holder_in_account(
+    session: Session, org_id: int, source: str, account_id: str, id_type: str, value: str
+) -> Customer | None:
+    """Return the customer holding an identifier in one source account, loaded (one query)."""
+    query = (
+        select(Customer)
+        .join(_identifiers, _identifiers.c.customer_id == Customer.id)
+        .where(*_holder_in_account(org_id, source, account_id, id_type, value))
+    )
+    return session.scalar(query)
+
+
+def _holder_anywhere(org_id: int, id_type: str, value: str) -> Any:
+    return (
+        _identities.c.org_id == org_id,
+        _identities.c.type == id_type,
+        _identities.c.value == value,
+    )
 
 
 def find_holder_ref(session: Session, org_id: int, id_type: str, value: str) -> HolderRef | None:
@@ -141,14 +165,20 @@ def find_holder_ref(session: Session, org_id: int, id_type: str, value: str) -> 
     query = (
         select(_customers.c.id, _customers.c.merged_into_id)
         .join(_identities, _identities.c.customer_id == _customers.c.id)
-        .where(
-            _identities.c.org_id == org_id,
-            _identities.c.type == id_type,
-            _identities.c.value == value,
-        )
+        .where(*_holder_anywhere(org_id, id_type, value))
     )
     row = session.execute(query).first()
     return None if row is None else HolderRef(row.id, row.merged_into_id)
+
+
+def find_holder(session: Session, org_id: int, id_type: str, value: str) -> Customer | None:
+    """Return the customer holding an identifier in any source of the org, loaded (one query)."""
+    query = (
+        select(Customer)
+        .join(_identities, _identities.c.customer_id == Customer.id)
+        .where(*_holder_anywhere(org_id, id_type, value))
+    )
+    return session.scalar(query)
 
 
 @dataclass(frozen=True, slots=True)

@@ -63,7 +63,10 @@ def linked_partner_programs(
 ) -> list[dict[str, Any]]:
     """Return ``linkedPartnerPrograms`` of a customer in one loyalty program (the seed's keys;
     tier keys only for tier-based programs)."""
-    out = []
+    out: list[dict[str, Any]] = []
+    if not any(loyalty_program_id(org, p) == program_id for p in org.partner_programs):
+        # Programs are org-file configuration only: no membership could be shown.
+        return out
     for membership in repository.list_memberships(session, org.id, customer_id):
         program = partner_program(org, membership.partner_program_id)
         if program is None or loyalty_program_id(org, program) != program_id:

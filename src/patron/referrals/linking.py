@@ -82,6 +82,9 @@ def reward_referee_purchase(
     """Count a referee's stored purchase for its referrer (once per bill) and give the
     campaign's transaction incentives; return their side effects."""
     org = principal.org
+    if not any(c.active for c in org.referral_campaigns):
+        # Campaigns are org-file configuration only: no purchase of this org can count.
+        return []
     link = repository.link_of_referee(session, org.id, bill.customer_id)
     if link is None:
         return []

@@ -27,7 +27,7 @@ from patron.orgs.partners import PartnerProgramType
 from patron.orgs.service import load_org_config
 from patron.partners import repository
 from patron.partners.events import record_partner_event, record_reminder
-from patron.partners.service import apply_relink
+from patron.partners.relinks import apply_relink
 from patron.partners.views import partner_program
 
 log = structlog.get_logger("patron.partners.tasks")
